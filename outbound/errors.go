@@ -1,0 +1,224 @@
+package outbound
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Sentinel causes for errors.Is. An *Error matches the one its Status implies.
+var (
+	// ErrInvalidCredentials: the token endpoint refused the credentials (401).
+	// It is permanent: retrying with the same credentials will not help.
+	ErrInvalidCredentials = errors.New("outbound: invalid credentials")
+	// ErrForbidden: the provider refused access (403), for example because
+	// the caller's IP is not on the credential's allowlist. Also permanent.
+	ErrForbidden = errors.New("outbound: forbidden")
+	// ErrRateLimited: the provider answered 429.
+	ErrRateLimited = errors.New("outbound: rate limited")
+	// ErrUnavailable: the provider could not be reached or answered 5xx.
+	ErrUnavailable = errors.New("outbound: provider unavailable")
+	// ErrInvalidResponse: the provider answered with a body that could not be
+	// understood (no token, malformed JSON, bad expiry).
+	ErrInvalidResponse = errors.New("outbound: invalid token response")
+)
+
+// MaxErrorBody is how many bytes of a provider's response body are read to
+// parse an error or a token. Larger bodies are cut there.
+const MaxErrorBody = 64 << 10
+
+// Error is the error type of the outbound side. It describes a failed call to
+// a provider: the HTTP status, the error code and message the provider put in
+// its body, and the cause. It never holds a credential.
+type Error struct {
+	// Op is what was attempted, e.g. "fetch token".
+	Op string
+	// URL is the endpoint called, without query string or user info.
+	URL string
+	// Status is the HTTP status code, 0 if there was no response.
+	Status int
+	// Code is the provider's machine-readable error code, if any: OAuth2's
+	// "error", Asaas's errors[0].code, DiviPay's "error".
+	Code string
+	// Message is the provider's human-readable message, if any: OAuth2's
+	// "error_description", Asaas's errors[0].description, DiviPay's "message".
+	Message string
+	// RetryAfter is the delay the provider asked for with Retry-After, if any.
+	RetryAfter time.Duration
+	// Err is the underlying cause (a transport error, a decoding error, or one
+	// of the sentinels when nothing more specific is known).
+	Err error
+}
+
+// Error returns a one-line description starting with "outbound:".
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("outbound: ")
+	if e.Op != "" {
+		b.WriteString(e.Op)
+	} else {
+		b.WriteString("request")
+	}
+	if e.URL != "" {
+		b.WriteString(" ")
+		b.WriteString(e.URL)
+	}
+	if e.Status != 0 {
+		b.WriteString(": status ")
+		b.WriteString(strconv.Itoa(e.Status))
+	}
+	if e.Code != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Code)
+	}
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	if e.Err != nil && !isSentinel(e.Err) {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Is makes errors.Is(err, ErrInvalidCredentials) and the other sentinels
+// match by status.
+func (e *Error) Is(target error) bool {
+	switch target {
+	case ErrInvalidCredentials:
+		return e.Status == http.StatusUnauthorized
+	case ErrForbidden:
+		return e.Status == http.StatusForbidden
+	case ErrRateLimited:
+		return e.Status == http.StatusTooManyRequests
+	case ErrUnavailable:
+		return e.Status >= 500 || (e.Status == 0 && e.Err != nil && !errors.Is(e.Err, ErrInvalidResponse) &&
+			!errors.Is(e.Err, ErrInvalidCredentials) && !errors.Is(e.Err, ErrForbidden))
+	}
+	return false
+}
+
+// Permanent reports whether retrying the same request cannot succeed: the
+// provider refused the credentials (401) or the access (403).
+func (e *Error) Permanent() bool {
+	return e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden
+}
+
+func isSentinel(err error) bool {
+	switch err {
+	case ErrInvalidCredentials, ErrForbidden, ErrRateLimited, ErrUnavailable:
+		return true
+	}
+	return false
+}
+
+// ResponseError builds an *Error from a provider's non-success response. It
+// reads at most MaxErrorBody bytes of the body (the caller still closes it),
+// parses the error shapes the supported providers use (OAuth2's
+// {error, error_description}, Asaas's {errors:[{code, description}]},
+// DiviPay's {statusCode, message, error}), and honours Retry-After.
+func ResponseError(op string, resp *http.Response) *Error {
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, MaxErrorBody))
+	e := &Error{Op: op, Status: resp.StatusCode}
+	if resp.Request != nil && resp.Request.URL != nil {
+		e.URL = redactURL(resp.Request.URL.String())
+	}
+	e.Code, e.Message = parseErrorBody(body)
+	e.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+	return e
+}
+
+// maxErrorText bounds the code and message copied from a provider's body, so a
+// hostile or broken endpoint cannot make error strings huge.
+const maxErrorText = 512
+
+func parseErrorBody(body []byte) (code, message string) {
+	var v struct {
+		// OAuth2 (RFC 6749 §5.2) and DiviPay's {statusCode, message, error}.
+		Error            json.RawMessage `json:"error"`
+		ErrorDescription string          `json:"error_description"`
+		Message          string          `json:"message"`
+		// Asaas.
+		Errors []struct {
+			Code        string `json:"code"`
+			Description string `json:"description"`
+		} `json:"errors"`
+	}
+	if json.Unmarshal(body, &v) != nil {
+		return "", ""
+	}
+	var errStr string
+	_ = json.Unmarshal(v.Error, &errStr) // "error" may be an object in some APIs; only a string is used
+	switch {
+	case len(v.Errors) > 0:
+		code, message = v.Errors[0].Code, v.Errors[0].Description
+	case errStr != "" && v.ErrorDescription != "":
+		code, message = errStr, v.ErrorDescription
+	case errStr != "" && v.Message != "":
+		// DiviPay: {"statusCode":401,"message":"Unauthorized","error":"Invalid credentials"}.
+		code, message = v.Message, errStr
+	default:
+		code, message = errStr, v.Message
+	}
+	return clip(code), clip(message)
+}
+
+func clip(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+	if len(s) > maxErrorText {
+		s = strings.ToValidUTF8(s[:maxErrorText], "") + "…"
+	}
+	return s
+}
+
+// parseRetryAfter reads a Retry-After header value: delay-seconds or an
+// HTTP-date (RFC 9110 §10.2.3). It returns 0 when absent or invalid.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
+		if n < 0 {
+			return 0
+		}
+		return time.Duration(n) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := t.Sub(now); d > 0 {
+			return d
+		}
+	}
+	return 0
+}
+
+// redactURL drops user info and query from a URL string so that no
+// credential placed there ends up in an error.
+func redactURL(s string) string {
+	if i := strings.IndexAny(s, "?#"); i >= 0 {
+		s = s[:i]
+	}
+	if i := strings.Index(s, "://"); i >= 0 {
+		rest := s[i+3:]
+		host := rest
+		if j := strings.IndexByte(rest, '/'); j >= 0 {
+			host = rest[:j]
+		}
+		if at := strings.LastIndexByte(host, '@'); at >= 0 {
+			s = s[:i+3] + rest[at+1:]
+		}
+	}
+	return s
+}

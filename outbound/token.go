@@ -1,0 +1,77 @@
+package outbound
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Token is a credential obtained from a token endpoint.
+//
+// Its String, GoString and Format methods and its slog LogValue redact Value,
+// so printing or logging a Token never shows the secret.
+type Token struct {
+	// Value is the secret sent to the API.
+	Value string
+	// Type is the authorization scheme; "" means "Bearer".
+	Type string
+	// Expiry is when the token stops working; the zero time means never.
+	Expiry time.Time
+}
+
+// Scheme returns the authorization scheme: Type, or "Bearer" when Type is empty.
+func (t Token) Scheme() string {
+	if t.Type == "" {
+		return "Bearer"
+	}
+	return t.Type
+}
+
+// String describes the token without its value.
+func (t Token) String() string {
+	exp := "never"
+	if !t.Expiry.IsZero() {
+		exp = t.Expiry.UTC().Format(time.RFC3339)
+	}
+	v := "empty"
+	if t.Value != "" {
+		v = "REDACTED"
+	}
+	return fmt.Sprintf("Token{Type: %s, Value: %s, Expiry: %s}", t.Scheme(), v, exp)
+}
+
+// GoString is String, so that %#v redacts too.
+func (t Token) GoString() string { return t.String() }
+
+// Format implements fmt.Formatter so that every verb (%v, %+v, %#v, %s, %q,
+// %x) prints the redacted form.
+func (t Token) Format(f fmt.State, verb rune) {
+	s := t.String()
+	if verb == 'q' {
+		s = fmt.Sprintf("%q", s)
+	}
+	_, _ = f.Write([]byte(s))
+}
+
+// LogValue implements slog.LogValuer: the value is never logged.
+func (t Token) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("type", t.Scheme()),
+		slog.Bool("empty", t.Value == ""),
+		slog.Time("expiry", t.Expiry),
+	)
+}
+
+// Fetcher obtains a new token, typically from a token endpoint. Fetch must
+// honour ctx. Implementations must be safe for concurrent use, although a
+// Source never calls one Fetcher concurrently with itself.
+type Fetcher interface {
+	Fetch(ctx context.Context) (Token, error)
+}
+
+// FetcherFunc adapts an ordinary function to the Fetcher interface.
+type FetcherFunc func(ctx context.Context) (Token, error)
+
+// Fetch calls f(ctx).
+func (f FetcherFunc) Fetch(ctx context.Context) (Token, error) { return f(ctx) }
