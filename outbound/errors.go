@@ -94,6 +94,8 @@ func (e *Error) Unwrap() error { return e.Err }
 func (e *Error) Is(target error) bool {
 	switch target {
 	case ErrInvalidCredentials:
+		// Some endpoints answer 200 with a failure flag; those carry the
+		// sentinel as Err, which Unwrap exposes.
 		return e.Status == http.StatusUnauthorized
 	case ErrForbidden:
 		return e.Status == http.StatusForbidden
@@ -109,7 +111,8 @@ func (e *Error) Is(target error) bool {
 // Permanent reports whether retrying the same request cannot succeed: the
 // provider refused the credentials (401) or the access (403).
 func (e *Error) Permanent() bool {
-	return e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden
+	return e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden ||
+		errors.Is(e.Err, ErrInvalidCredentials) || errors.Is(e.Err, ErrForbidden)
 }
 
 func isSentinel(err error) bool {

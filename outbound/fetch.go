@@ -1,0 +1,253 @@
+package outbound
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// tokenRequest is one POST to a token endpoint.
+type tokenRequest struct {
+	op          string
+	url         string
+	contentType string
+	body        []byte
+	basicUser   string // set with basicPass: an HTTP Basic header, already escaped as wanted
+	basicPass   string
+	ok          func(status int) bool
+}
+
+// post sends r with client and returns the success body, read with a cap. Any
+// other status becomes an *Error parsed from the provider's body.
+func (r *tokenRequest) post(ctx context.Context, client *http.Client) ([]byte, error) {
+	if client == nil {
+		client = http.DefaultClient
+	}
+	safeURL := redactURL(r.url)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.url, bytes.NewReader(r.body))
+	if err != nil {
+		return nil, &Error{Op: r.op, URL: safeURL, Err: errors.New("invalid token URL")}
+	}
+	req.Header.Set("Content-Type", r.contentType)
+	req.Header.Set("Accept", "application/json")
+	if r.basicUser != "" || r.basicPass != "" {
+		req.SetBasicAuth(r.basicUser, r.basicPass)
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		// *url.Error repeats the URL, which may hold credentials; keep
+		// only its cause.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, &Error{Op: r.op, URL: safeURL, Err: err}
+	}
+	defer resp.Body.Close()
+	ok := r.ok
+	if ok == nil {
+		ok = func(s int) bool { return s == http.StatusOK }
+	}
+	if !ok(resp.StatusCode) {
+		e := ResponseError(r.op, resp)
+		e.URL = safeURL
+		if resp.StatusCode < 300 {
+			// A success the endpoint is not documented to send.
+			e.Err = fmt.Errorf("%w: unexpected status", ErrInvalidResponse)
+		}
+		return nil, e
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxErrorBody+1))
+	if err != nil {
+		return nil, &Error{Op: r.op, URL: safeURL, Status: resp.StatusCode, Err: err}
+	}
+	if len(body) > MaxErrorBody {
+		return nil, &Error{Op: r.op, URL: safeURL, Status: resp.StatusCode,
+			Err: fmt.Errorf("%w: body larger than %d bytes", ErrInvalidResponse, MaxErrorBody)}
+	}
+	return body, nil
+}
+
+func invalidResponse(op, u string, status int, why string) error {
+	return &Error{Op: op, URL: redactURL(u), Status: status, Err: fmt.Errorf("%w: %s", ErrInvalidResponse, why)}
+}
+
+// AuthStyle says how ClientCredentials sends the client's credentials.
+type AuthStyle int
+
+const (
+	// AuthBasic sends them in an HTTP Basic Authorization header, each
+	// form-urlencoded first as RFC 6749 §2.3.1 requires. The default.
+	AuthBasic AuthStyle = iota
+	// AuthBasicUnescaped sends them in an HTTP Basic header as they are,
+	// which some providers expect (it differs from AuthBasic only for
+	// credentials holding characters that form-encoding changes).
+	AuthBasicUnescaped
+	// AuthInBody sends client_id and client_secret as body parameters.
+	AuthInBody
+)
+
+// BodyEncoding says how ClientCredentials encodes its request body.
+type BodyEncoding int
+
+const (
+	// FormBody is application/x-www-form-urlencoded, as RFC 6749 requires. The
+	// default.
+	FormBody BodyEncoding = iota
+	// JSONBody is a JSON object, e.g. {"grant_type":"client_credentials"},
+	// as Efí's API takes.
+	JSONBody
+)
+
+// ClientCredentials is a Fetcher for the OAuth2 client credentials grant
+// (RFC 6749 §4.4). It expects a 200 answer with access_token, token_type and
+// expires_in, and turns an error answer into an *Error carrying the OAuth2
+// error and error_description.
+//
+// Its String, GoString and Format methods redact ClientSecret.
+type ClientCredentials struct {
+	// TokenURL is the token endpoint.
+	TokenURL string
+	// ClientID and ClientSecret are the client's credentials.
+	ClientID, ClientSecret string
+	// Scopes, if any, are sent space-separated as the scope parameter.
+	Scopes []string
+	// Params are extra body parameters (e.g. audience). They cannot
+	// override grant_type, scope or the credentials.
+	Params map[string]string
+	// AuthStyle says how the credentials are sent. Zero is AuthBasic.
+	AuthStyle AuthStyle
+	// Encoding is the request body's encoding. Zero is FormBody.
+	Encoding BodyEncoding
+	// Client sends the request. Nil means http.DefaultClient. Give it a
+	// transport with the client certificate when the provider needs mTLS.
+	Client *http.Client
+	// Now is the clock used to turn expires_in into an Expiry. Nil means
+	// time.Now.
+	Now func() time.Time
+}
+
+// Fetch requests a token.
+func (c *ClientCredentials) Fetch(ctx context.Context) (Token, error) {
+	const op = "fetch token"
+	params := map[string]string{}
+	for k, v := range c.Params {
+		params[k] = v
+	}
+	params["grant_type"] = "client_credentials"
+	if len(c.Scopes) > 0 {
+		params["scope"] = strings.Join(c.Scopes, " ")
+	}
+	r := tokenRequest{op: op, url: c.TokenURL}
+	switch c.AuthStyle {
+	case AuthInBody:
+		params["client_id"], params["client_secret"] = c.ClientID, c.ClientSecret
+	case AuthBasicUnescaped:
+		r.basicUser, r.basicPass = c.ClientID, c.ClientSecret
+	default:
+		r.basicUser, r.basicPass = url.QueryEscape(c.ClientID), url.QueryEscape(c.ClientSecret)
+	}
+	if c.Encoding == JSONBody {
+		r.contentType = "application/json"
+		r.body, _ = json.Marshal(params) // a map of strings always marshals
+	} else {
+		r.contentType = "application/x-www-form-urlencoded"
+		v := url.Values{}
+		for k, p := range params {
+			v.Set(k, p)
+		}
+		r.body = []byte(v.Encode())
+	}
+	body, err := r.post(ctx, c.Client)
+	if err != nil {
+		return Token{}, err
+	}
+	return parseOAuth2Token(body, op, c.TokenURL, now(c.Now))
+}
+
+func now(f func() time.Time) time.Time {
+	if f != nil {
+		return f()
+	}
+	return time.Now()
+}
+
+// parseOAuth2Token reads an RFC 6749 §5.1 token response.
+func parseOAuth2Token(body []byte, op, u string, now time.Time) (Token, error) {
+	var v struct {
+		AccessToken string          `json:"access_token"`
+		TokenType   string          `json:"token_type"`
+		ExpiresIn   json.RawMessage `json:"expires_in"`
+	}
+	if err := json.Unmarshal(body, &v); err != nil {
+		return Token{}, invalidResponse(op, u, http.StatusOK, "malformed JSON")
+	}
+	if v.AccessToken == "" {
+		return Token{}, invalidResponse(op, u, http.StatusOK, "no access_token")
+	}
+	tok := Token{Value: v.AccessToken, Type: normalizeType(v.TokenType)}
+	if len(v.ExpiresIn) > 0 && string(v.ExpiresIn) != "null" {
+		secs, ok := parseSeconds(v.ExpiresIn)
+		if !ok {
+			return Token{}, invalidResponse(op, u, http.StatusOK, "bad expires_in")
+		}
+		tok.Expiry = now.Add(time.Duration(secs) * time.Second)
+	}
+	return tok, nil
+}
+
+// maxLifetime bounds expires_in (ten years) so that a bogus value cannot
+// overflow time arithmetic.
+const maxLifetime = 10 * 365 * 24 * 3600
+
+// parseSeconds reads a JSON number or a string holding one (some providers
+// quote it), as a whole number of seconds in [0, maxLifetime].
+func parseSeconds(raw json.RawMessage) (int64, bool) {
+	s := string(raw)
+	if len(s) >= 2 && s[0] == '"' {
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return 0, false
+		}
+	}
+	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || f < 0 || f > maxLifetime || f != f {
+		return 0, false
+	}
+	return int64(f), true
+}
+
+// normalizeType maps the scheme's case variants ("bearer") to the canonical
+// "Bearer"; other types are kept as sent.
+func normalizeType(t string) string {
+	if strings.EqualFold(t, "bearer") {
+		return ""
+	}
+	return t
+}
+
+// Format redacts ClientSecret in every verb.
+func (c ClientCredentials) Format(f fmt.State, verb rune) { _, _ = io.WriteString(f, c.String()) }
+
+// String describes c without its secret.
+func (c ClientCredentials) String() string {
+	return fmt.Sprintf("outbound.ClientCredentials{TokenURL: %q, ClientID: %q, ClientSecret: %s, Scopes: %q}",
+		redactURL(c.TokenURL), c.ClientID, redacted(c.ClientSecret), c.Scopes)
+}
+
+// GoString is String.
+func (c ClientCredentials) GoString() string { return c.String() }
+
+func redacted(s string) string {
+	if s == "" {
+		return `""`
+	}
+	return "REDACTED"
+}

@@ -1,0 +1,153 @@
+package outbound
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/textproto"
+)
+
+// Chain returns base wrapped in decorators, the first outermost:
+// Chain(base, a, b) is a(b(base)), so a request passes through a, then b,
+// then base. A nil base means http.DefaultTransport.
+func Chain(base http.RoundTripper, decorators ...func(http.RoundTripper) http.RoundTripper) http.RoundTripper {
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	rt := base
+	for i := len(decorators) - 1; i >= 0; i-- {
+		rt = decorators[i](rt)
+	}
+	return rt
+}
+
+// Bearer returns a decorator that authorizes each request with a token from
+// src, as "Authorization: <Type> <Value>".
+//
+// Unlike the net/http RoundTripper guidance, which leaves authentication to
+// higher layers, Bearer deliberately handles it: when the API answers 401, it
+// invalidates the token it sent and, if the request body can be replayed (Body
+// is nil or http.NoBody, or GetBody is set, as http.NewRequest does for
+// in-memory bodies), drains and closes the 401 response and retries once with
+// a new token. Otherwise the 401 response is returned as is.
+//
+// The returned RoundTripper never modifies the caller's request: it sends a
+// shallow copy with its own header map. It closes the request body on every
+// path, including errors, as the RoundTripper contract requires. A nil next
+// means http.DefaultTransport.
+func Bearer(src *Source) func(http.RoundTripper) http.RoundTripper {
+	if src == nil {
+		panic("outbound: Bearer with nil Source")
+	}
+	return func(next http.RoundTripper) http.RoundTripper {
+		if next == nil {
+			next = http.DefaultTransport
+		}
+		return &bearer{src: src, next: next}
+	}
+}
+
+type bearer struct {
+	src  *Source
+	next http.RoundTripper
+}
+
+// maxDrain bounds how much of a 401 body is read so that the connection can
+// be reused; a larger body just costs the connection.
+const maxDrain = 64 << 10
+
+func (t *bearer) RoundTrip(req *http.Request) (*http.Response, error) {
+	e, err := t.src.entry(req.Context())
+	if err != nil {
+		closeBody(req)
+		return nil, err
+	}
+	resp, err := t.next.RoundTrip(withHeader(req, "Authorization", e.auth))
+	if err != nil || resp.StatusCode != http.StatusUnauthorized {
+		return resp, err
+	}
+
+	t.src.Invalidate(e.tok)
+	if !replayable(req) {
+		return resp, nil
+	}
+	e2, err := t.src.entry(req.Context())
+	if err != nil || e2.tok.Value == e.tok.Value {
+		// No other token to try: the caller gets the API's own answer.
+		return resp, nil
+	}
+	r2 := withHeader(req, "Authorization", e2.auth)
+	if req.Body != nil && req.Body != http.NoBody {
+		body, err := req.GetBody()
+		if err != nil {
+			return resp, nil
+		}
+		r2.Body = body
+	}
+	_, _ = io.CopyN(io.Discard, resp.Body, maxDrain)
+	resp.Body.Close()
+	return t.next.RoundTrip(r2)
+}
+
+func replayable(req *http.Request) bool {
+	return req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+}
+
+func closeBody(req *http.Request) {
+	if req.Body != nil {
+		req.Body.Close()
+	}
+}
+
+// withHeader returns a shallow copy of req whose header map is a copy of
+// req's with key set to value. The values' slices are shared, not copied:
+// RoundTrippers treat them as read-only.
+func withHeader(req *http.Request, key string, value []string) *http.Request {
+	r2 := new(http.Request)
+	*r2 = *req
+	h := make(http.Header, len(req.Header)+1)
+	for k, v := range req.Header {
+		h[k] = v
+	}
+	h[key] = value
+	r2.Header = h
+	return r2
+}
+
+// Header returns a decorator that sets the header name to value on each
+// request (replacing any value the request had), on a copy of the request. It
+// is how an API key such as Asaas's access_token is attached. The value is
+// never printed: formatting the decorator's RoundTripper redacts it.
+func Header(name, value string) func(http.RoundTripper) http.RoundTripper {
+	key := textproto.CanonicalMIMEHeaderKey(name)
+	v := []string{value}
+	v = v[:1:1]
+	return func(next http.RoundTripper) http.RoundTripper {
+		if next == nil {
+			next = http.DefaultTransport
+		}
+		return &header{key: key, value: v, next: next}
+	}
+}
+
+// UserAgent returns a decorator that sets the User-Agent header on each
+// request, on a copy of the request. Asaas refuses requests without one.
+func UserAgent(ua string) func(http.RoundTripper) http.RoundTripper {
+	return Header("User-Agent", ua)
+}
+
+type header struct {
+	key   string
+	value []string
+	next  http.RoundTripper
+}
+
+func (t *header) RoundTrip(req *http.Request) (*http.Response, error) {
+	return t.next.RoundTrip(withHeader(req, t.key, t.value))
+}
+
+// Format redacts the header value in every verb, so that printing a
+// decorated transport (or a client holding one) never shows an API key.
+func (t *header) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, "outbound.Header(%s: REDACTED)", t.key)
+}
