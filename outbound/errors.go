@@ -25,6 +25,12 @@ var (
 	// ErrInvalidResponse: the provider answered with a body that could not be
 	// understood (no token, malformed JSON, bad expiry).
 	ErrInvalidResponse = errors.New("outbound: invalid token response")
+	// ErrHostNotAllowed: a provider client was asked to send its credentials
+	// to a host other than the provider's. The request was not sent.
+	ErrHostNotAllowed = errors.New("outbound: host not allowed for these credentials")
+	// ErrInvalidConfig is wrapped by the configuration errors of the provider
+	// packages' New functions.
+	ErrInvalidConfig = errors.New("invalid configuration")
 )
 
 // MaxErrorBody is how many bytes of a provider's response body are read to

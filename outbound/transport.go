@@ -3,6 +3,7 @@ package outbound
 import (
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/textproto"
 )
@@ -105,9 +106,11 @@ func closeBody(req *http.Request) {
 func withHeader(req *http.Request, key string, value []string) *http.Request {
 	r2 := new(http.Request)
 	*r2 = *req
-	h := make(http.Header, len(req.Header)+1)
-	for k, v := range req.Header {
-		h[k] = v
+	// maps.Clone copies the table without rehashing its keys, which makes
+	// it several times cheaper than a loop of inserts.
+	h := maps.Clone(req.Header)
+	if h == nil {
+		h = make(http.Header, 1)
 	}
 	h[key] = value
 	r2.Header = h

@@ -1,0 +1,182 @@
+// Package preset holds what the provider packages under outbound/ share: the
+// transport with its client certificates, the check of a base URL, and the
+// guard that keeps credentials on the provider's host.
+package preset
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/gatehouse-go/gatehouse/outbound"
+	"github.com/gatehouse-go/gatehouse/outbound/mtls"
+)
+
+// TransportOptions describes the transport a provider needs.
+type TransportOptions struct {
+	// Provider names the provider in errors, e.g. "efi".
+	Provider string
+	// Base is the user's transport; nil means a clone of
+	// http.DefaultTransport.
+	Base http.RoundTripper
+	// Certificates are client certificates for mTLS.
+	Certificates []tls.Certificate
+	// RequireCertificates makes an empty Certificates a configuration
+	// error.
+	RequireCertificates bool
+	// RootCAs are the CAs trusted for the provider's server certificate;
+	// nil means the system roots.
+	RootCAs *x509.CertPool
+}
+
+// Transport returns the transport to reach the provider with, and the
+// certificate set it presents (nil without certificates).
+//
+// With certificates or RootCAs, Base must be nil or an *http.Transport (it is
+// cloned, never modified), since the TLS settings have to go into it.
+func Transport(o TransportOptions) (http.RoundTripper, *mtls.Set, error) {
+	if o.RequireCertificates && len(o.Certificates) == 0 {
+		return nil, nil, Errorf(o.Provider, "Certificates is required: the provider authenticates the client with mTLS")
+	}
+	if len(o.Certificates) == 0 && o.RootCAs == nil {
+		if o.Base != nil {
+			return o.Base, nil, nil
+		}
+		return http.DefaultTransport.(*http.Transport).Clone(), nil, nil
+	}
+	var t *http.Transport
+	switch b := o.Base.(type) {
+	case nil:
+		t = http.DefaultTransport.(*http.Transport).Clone()
+	case *http.Transport:
+		t = b.Clone()
+	default:
+		return nil, nil, Errorf(o.Provider, "Base must be nil or an *http.Transport when Certificates or RootCAs are set, not %T", o.Base)
+	}
+	var set *mtls.Set
+	var cfg *tls.Config
+	if len(o.Certificates) > 0 {
+		var err error
+		set, err = mtls.NewSet(o.Certificates...)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w: %w", o.Provider, outbound.ErrInvalidConfig, err)
+		}
+		cfg = set.TLSConfig(o.RootCAs)
+	} else {
+		cfg = &tls.Config{RootCAs: o.RootCAs, MinVersion: tls.VersionTLS12}
+	}
+	if t.TLSClientConfig != nil && t.TLSClientConfig.ServerName != "" {
+		cfg.ServerName = t.TLSClientConfig.ServerName
+	}
+	t.TLSClientConfig = cfg
+	return t, set, nil
+}
+
+// BaseURL returns override when set, else def, checked to be an absolute
+// http(s) URL without query, fragment or user info, and without a trailing
+// slash.
+func BaseURL(provider, override, def string) (string, error) {
+	s := def
+	if override != "" {
+		s = override
+	}
+	if s == "" {
+		return "", Errorf(provider, "BaseURL is required: the provider documents no URL for this environment")
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return "", Errorf(provider, "BaseURL must be an absolute http or https URL")
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return "", Errorf(provider, "BaseURL must not hold user info, a query or a fragment")
+	}
+	return strings.TrimRight(s, "/"), nil
+}
+
+// OnlyHost returns a decorator that refuses, before anything is sent, any
+// request whose scheme and host differ from baseURL's: a provider's
+// credentials go to that provider and nowhere else (a redirect or a URL built
+// for another environment included).
+func OnlyHost(baseURL string) func(http.RoundTripper) http.RoundTripper {
+	u, _ := url.Parse(baseURL) // checked by BaseURL
+	scheme, host := u.Scheme, strings.ToLower(u.Host)
+	return func(next http.RoundTripper) http.RoundTripper {
+		return onlyHost{scheme: scheme, host: host, next: next}
+	}
+}
+
+type onlyHost struct {
+	scheme, host string
+	next         http.RoundTripper
+}
+
+func (o onlyHost) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Scheme != o.scheme || !strings.EqualFold(req.URL.Host, o.host) {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, &outbound.Error{Op: "request", URL: req.URL.Scheme + "://" + req.URL.Host,
+			Err: fmt.Errorf("%w (want %s://%s)", outbound.ErrHostNotAllowed, o.scheme, o.host)}
+	}
+	return o.next.RoundTrip(req)
+}
+
+// Require returns an error naming the first empty field, for required
+// credentials.
+func Require(provider string, fields ...string) error {
+	for i := 0; i+1 < len(fields); i += 2 {
+		if strings.TrimSpace(fields[i+1]) == "" {
+			return Errorf(provider, "%s is required", fields[i])
+		}
+	}
+	return nil
+}
+
+// Errorf returns a configuration error of provider: it wraps
+// outbound.ErrInvalidConfig and reads "provider: invalid configuration: …".
+// Callers never put a credential in it.
+func Errorf(provider, format string, args ...any) error {
+	return fmt.Errorf("%s: %w: %s", provider, outbound.ErrInvalidConfig, fmt.Sprintf(format, args...))
+}
+
+// Spec is what Build assembles a provider client from.
+type Spec struct {
+	TransportOptions
+	// BaseURL is the checked base URL (from BaseURL).
+	BaseURL string
+	// Fetcher, if set, returns the token fetcher given the client that
+	// reaches the token endpoint (with the client certificates).
+	Fetcher func(tokenClient *http.Client) outbound.Fetcher
+	// SourceOptions tunes the Source; nil means defaults.
+	SourceOptions *outbound.SourceOptions
+	// Decorators go between the host guard and the Bearer decorator, e.g.
+	// UserAgent or an API-key Header.
+	Decorators []func(http.RoundTripper) http.RoundTripper
+}
+
+// Built is what Build returns.
+type Built struct {
+	Client *http.Client
+	Source *outbound.Source
+	Set    *mtls.Set
+}
+
+// Build assembles the client: OnlyHost(BaseURL), the decorators, Bearer (with
+// a Fetcher), then the transport.
+func Build(s Spec) (*Built, error) {
+	rt, set, err := Transport(s.TransportOptions)
+	if err != nil {
+		return nil, err
+	}
+	b := &Built{Set: set}
+	decs := append([]func(http.RoundTripper) http.RoundTripper{OnlyHost(s.BaseURL)}, s.Decorators...)
+	if s.Fetcher != nil {
+		b.Source = outbound.NewSource(s.Fetcher(&http.Client{Transport: rt}), s.SourceOptions)
+		decs = append(decs, outbound.Bearer(b.Source))
+	}
+	b.Client = &http.Client{Transport: outbound.Chain(rt, decs...)}
+	return b, nil
+}

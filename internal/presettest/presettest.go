@@ -1,0 +1,54 @@
+// Package presettest holds the checks the provider packages' tests share.
+package presettest
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// GetMany sends n concurrent GETs of url with client and fails t unless each
+// is answered with status want. It returns the last body read.
+func GetMany(t testing.TB, client *http.Client, url string, n, want int) string {
+	t.Helper()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var last string
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := client.Get(url)
+			if err != nil {
+				t.Errorf("GET %s: %v", url, err)
+				return
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != want {
+				t.Errorf("GET %s: status %d, want %d: %s", url, resp.StatusCode, want, b)
+			}
+			mu.Lock()
+			last = string(b)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return last
+}
+
+// NoSecret fails t if any formatting of v shows one of the secrets.
+func NoSecret(t testing.TB, v any, secrets ...string) {
+	t.Helper()
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		s := fmt.Sprintf(verb, v)
+		for _, secret := range secrets {
+			if secret != "" && strings.Contains(s, secret) {
+				t.Errorf("%s of %T shows a secret: %s", verb, v, s)
+			}
+		}
+	}
+}

@@ -1,0 +1,141 @@
+package bankingapi_test
+
+import (
+	"crypto/tls"
+	"errors"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/gatehouse-go/gatehouse/internal/presettest"
+	"github.com/gatehouse-go/gatehouse/outbound"
+	"github.com/gatehouse-go/gatehouse/outbound/bankingapi"
+	"github.com/gatehouse-go/gatehouse/outbound/mtls"
+	"github.com/gatehouse-go/gatehouse/outbound/providertest"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func newFake(t *testing.T) *providertest.Server {
+	t.Helper()
+	fake, err := providertest.NewBankingAPI(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(fake.Close)
+	return fake
+}
+
+func config(fake *providertest.Server, certs ...tls.Certificate) bankingapi.Config {
+	if len(certs) == 0 {
+		certs = []tls.Certificate{fake.ClientCertificate().TLS}
+	}
+	return bankingapi.Config{BaseURL: fake.BaseURL(), RootCAs: fake.RootCAs(), Certificates: certs,
+		ClientID: fake.Credentials().ClientID, ClientSecret: fake.Credentials().ClientSecret}
+}
+
+func TestEndToEnd(t *testing.T) {
+	fake := newFake(t)
+	p, err := bankingapi.NewParts(config(fake))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Client.CloseIdleConnections()
+	presettest.GetMany(t, p.Client, p.BaseURL+"/public/gw_banking/v1/accounts/123/balance", 50, http.StatusOK)
+	if n := fake.TokenRequests(); n != 1 {
+		t.Fatalf("token requests = %d, want 1", n)
+	}
+}
+
+func TestPFXCertificate(t *testing.T) {
+	fake := newFake(t)
+	pfx, err := fake.ClientCertificate().PFX("pfx-password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := mtls.LoadPFX(pfx, "pfx-password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, err := bankingapi.New(config(fake, cert))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.CloseIdleConnections()
+	presettest.GetMany(t, client, fake.BaseURL()+"/public/gw_banking/v1/accounts/1/balance", 3, http.StatusOK)
+}
+
+func TestRotation(t *testing.T) {
+	fake := newFake(t)
+	old := fake.ClientCertificate()
+	// A second bound certificate that expires later is preferred; when the
+	// first is unbound (retired), calls keep working.
+	newer, err := fake.IssueClientCertificate(&providertest.CertificateOptions{NotAfter: time.Now().Add(72 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, err := bankingapi.New(config(fake, old.TLS, newer.TLS))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.CloseIdleConnections()
+	fake.Unbind(old)
+	presettest.GetMany(t, client, fake.BaseURL()+"/public/gw_banking/v1/accounts/1/balance", 5, http.StatusOK)
+}
+
+func TestRefusals(t *testing.T) {
+	fake := newFake(t)
+	secret := fake.Credentials().ClientSecret
+	unbound, err := fake.IssueClientCertificate(&providertest.CertificateOptions{Unbound: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		cfg     func() bankingapi.Config
+		setup   func()
+		wantIs  []error
+		wantNot error
+	}{
+		{"wrong secret", func() bankingapi.Config {
+			c := config(fake)
+			c.ClientSecret = "wrong-secret-value"
+			return c
+		}, nil, []error{outbound.ErrInvalidCredentials}, bankingapi.ErrInvalidClientCertificate},
+		{"certificate not bound", func() bankingapi.Config { return config(fake, unbound.TLS) }, nil,
+			[]error{outbound.ErrInvalidCredentials, bankingapi.ErrInvalidClientCertificate}, nil},
+		{"ip not allowed", func() bankingapi.Config { return config(fake) }, fake.DenyAllIPs,
+			[]error{outbound.ErrForbidden, bankingapi.ErrIPNotAllowed}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.setup != nil {
+				tt.setup()
+			}
+			client, err := bankingapi.New(tt.cfg())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer client.CloseIdleConnections()
+			_, err = client.Get(fake.BaseURL() + "/public/gw_banking/v1/accounts/1/balance")
+			for _, want := range tt.wantIs {
+				if !errors.Is(err, want) {
+					t.Errorf("err = %v, want %v", err, want)
+				}
+			}
+			if tt.wantNot != nil && errors.Is(err, tt.wantNot) {
+				t.Errorf("err = %v, must not be %v", err, tt.wantNot)
+			}
+			presettest.NoSecret(t, err, secret, "wrong-secret-value")
+		})
+	}
+}
+
+func TestConfig(t *testing.T) {
+	c := bankingapi.Config{Environment: bankingapi.Production, ClientID: "id", ClientSecret: "s3cret-x"}
+	if _, err := bankingapi.New(c); !errors.Is(err, outbound.ErrInvalidConfig) {
+		t.Fatalf("without certificates: err = %v", err)
+	}
+	presettest.NoSecret(t, c, "s3cret-x")
+}
