@@ -24,6 +24,9 @@ type TransportOptions struct {
 	Base http.RoundTripper
 	// Certificates are client certificates for mTLS.
 	Certificates []tls.Certificate
+	// CertificateSet, if set, is used instead of Certificates: a set the
+	// caller keeps, such as an mtls.Reloader's.
+	CertificateSet *mtls.Set
 	// RequireCertificates makes an empty Certificates a configuration
 	// error.
 	RequireCertificates bool
@@ -38,10 +41,13 @@ type TransportOptions struct {
 // With certificates or RootCAs, Base must be nil or an *http.Transport (it is
 // cloned, never modified), since the TLS settings have to go into it.
 func Transport(o TransportOptions) (http.RoundTripper, *mtls.Set, error) {
-	if o.RequireCertificates && len(o.Certificates) == 0 {
+	if o.CertificateSet != nil && len(o.Certificates) > 0 {
+		return nil, nil, Errorf(o.Provider, "set Certificates or CertificateSet, not both")
+	}
+	if o.RequireCertificates && len(o.Certificates) == 0 && o.CertificateSet == nil {
 		return nil, nil, Errorf(o.Provider, "Certificates is required: the provider authenticates the client with mTLS")
 	}
-	if len(o.Certificates) == 0 && o.RootCAs == nil {
+	if len(o.Certificates) == 0 && o.CertificateSet == nil && o.RootCAs == nil {
 		if o.Base != nil {
 			return o.Base, nil, nil
 		}
@@ -56,9 +62,11 @@ func Transport(o TransportOptions) (http.RoundTripper, *mtls.Set, error) {
 	default:
 		return nil, nil, Errorf(o.Provider, "Base must be nil or an *http.Transport when Certificates or RootCAs are set, not %T", o.Base)
 	}
-	var set *mtls.Set
+	set := o.CertificateSet
 	var cfg *tls.Config
-	if len(o.Certificates) > 0 {
+	if set != nil {
+		cfg = set.TLSConfig(o.RootCAs)
+	} else if len(o.Certificates) > 0 {
 		var err error
 		set, err = mtls.NewSet(o.Certificates...)
 		if err != nil {

@@ -85,6 +85,10 @@ type Config struct {
 	// Certificates are the client certificates bound to the credential (one,
 	// or two during a rotation). Required.
 	Certificates []tls.Certificate
+	// CertificateSet, if set, replaces Certificates with a set the caller
+	// keeps and updates, such as an mtls.Reloader's Set, which picks up a
+	// renewed certificate file without a restart.
+	CertificateSet *mtls.Set
 	// RootCAs are the CAs trusted for the server; nil means the system
 	// roots.
 	RootCAs *x509.CertPool
@@ -136,7 +140,7 @@ func NewParts(cfg Config) (*Parts, error) {
 	}
 	b, err := preset.Build(preset.Spec{
 		TransportOptions: preset.TransportOptions{Provider: provider, Base: cfg.Base, Certificates: cfg.Certificates,
-			RequireCertificates: true, RootCAs: cfg.RootCAs},
+			CertificateSet: cfg.CertificateSet, RequireCertificates: true, RootCAs: cfg.RootCAs},
 		BaseURL:       base,
 		SourceOptions: cfg.SourceOptions,
 		Fetcher: func(c *http.Client) outbound.Fetcher {

@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"net/http"
+	"os"
 	"testing"
 	"time"
 
@@ -138,4 +139,49 @@ func TestConfig(t *testing.T) {
 		t.Fatalf("without certificates: err = %v", err)
 	}
 	presettest.NoSecret(t, c, "s3cret-x")
+}
+
+// A certificate renewed on disk reaches the client through an mtls.Reloader's
+// Set, with no restart.
+func TestReloadedCertificate(t *testing.T) {
+	fake := newFake(t)
+	dir := t.TempDir()
+	certFile, keyFile := dir+"/client.crt", dir+"/client.key"
+	write := func(c *providertest.Certificate) {
+		t.Helper()
+		if err := os.WriteFile(certFile, c.CertPEM, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(keyFile, c.KeyPEM, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := fake.ClientCertificate()
+	write(old)
+	r, err := mtls.NewReloader([]mtls.File{{CertFile: certFile, KeyFile: keyFile}}, &mtls.ReloaderOptions{Interval: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	cfg := config(fake)
+	cfg.Certificates, cfg.CertificateSet = nil, r.Set()
+	client, err := bankingapi.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.CloseIdleConnections()
+	url := fake.BaseURL() + "/public/gw_banking/v1/accounts/1/balance"
+	presettest.GetMany(t, client, url, 3, http.StatusOK)
+
+	renewed, err := fake.IssueClientCertificate(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(renewed)
+	if err := r.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	fake.Unbind(old)
+	client.CloseIdleConnections() // new connections, new handshakes
+	presettest.GetMany(t, client, url, 3, http.StatusOK)
 }

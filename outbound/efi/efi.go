@@ -99,6 +99,10 @@ type Config struct {
 	// With several (during a rotation), each handshake presents the valid
 	// one that expires last.
 	Certificates []tls.Certificate
+	// CertificateSet, if set, replaces Certificates with a set the caller
+	// keeps and updates, such as an mtls.Reloader's Set, which picks up a
+	// renewed certificate file without a restart.
+	CertificateSet *mtls.Set
 	// RootCAs are the CAs trusted for Efí's server certificate; nil means the
 	// system roots.
 	RootCAs *x509.CertPool
@@ -148,7 +152,7 @@ func NewParts(cfg Config) (*Parts, error) {
 	}
 	b, err := preset.Build(preset.Spec{
 		TransportOptions: preset.TransportOptions{Provider: provider, Base: cfg.Base, Certificates: cfg.Certificates,
-			RequireCertificates: cfg.API == Pix, RootCAs: cfg.RootCAs},
+			CertificateSet: cfg.CertificateSet, RequireCertificates: cfg.API == Pix, RootCAs: cfg.RootCAs},
 		BaseURL:       base,
 		SourceOptions: cfg.SourceOptions,
 		Fetcher: func(c *http.Client) outbound.Fetcher {
