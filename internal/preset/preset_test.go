@@ -1,0 +1,98 @@
+package preset
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+
+	"github.com/gatehouse-go/gatehouse/outbound"
+)
+
+func TestBaseURL(t *testing.T) {
+	tests := []struct {
+		override, def, want string
+		ok                  bool
+	}{
+		{"", "https://api.example/v3/", "https://api.example/v3", true},
+		{"http://127.0.0.1:8080", "https://api.example", "http://127.0.0.1:8080", true},
+		{"", "", "", false},
+		{"api.example", "", "", false},
+		{"ftp://api.example", "", "", false},
+		{"https://u:p@api.example", "", "", false},
+		{"https://api.example/?k=v", "", "", false},
+		{"https://api.example/#f", "", "", false},
+		{"https://", "", "", false},
+	}
+	for _, tt := range tests {
+		got, err := BaseURL("p", tt.override, tt.def)
+		if (err == nil) != tt.ok || got != tt.want {
+			t.Errorf("BaseURL(%q, %q) = %q, %v", tt.override, tt.def, got, err)
+		}
+		if err != nil && !errors.Is(err, outbound.ErrInvalidConfig) {
+			t.Errorf("err = %v, want ErrInvalidConfig", err)
+		}
+	}
+}
+
+// A redirect to another host must not carry the credential: Go's client drops
+// Authorization on such redirects, but decorators below it would put it back.
+func TestOnlyHostStopsCrossHostRedirects(t *testing.T) {
+	var elsewhere atomic.Int64
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Access_token") != "" {
+			elsewhere.Add(1)
+		}
+	}))
+	defer other.Close()
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+"/steal", http.StatusFound)
+	}))
+	defer api.Close()
+
+	b, err := Build(Spec{
+		TransportOptions: TransportOptions{Provider: "p"},
+		BaseURL:          api.URL,
+		Decorators:       []func(http.RoundTripper) http.RoundTripper{outbound.Header("access_token", "key-123")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Client.CloseIdleConnections()
+	_, err = b.Client.Get(api.URL + "/x")
+	if !errors.Is(err, outbound.ErrHostNotAllowed) {
+		t.Fatalf("err = %v, want ErrHostNotAllowed", err)
+	}
+	if elsewhere.Load() != 0 {
+		t.Fatal("the credential reached the other host")
+	}
+}
+
+func TestOnlyHostMatching(t *testing.T) {
+	rt := OnlyHost("https://API.example:8443")(roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: 200, Body: http.NoBody, Request: r}, nil
+	}))
+	for url, ok := range map[string]bool{
+		"https://api.example:8443/v1":  true,
+		"https://API.EXAMPLE:8443/":    true,
+		"http://api.example:8443/v1":   false,
+		"https://api.example/v1":       false,
+		"https://api.example.evil/v1":  false,
+		"https://evil.example:8443/v1": false,
+	} {
+		req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, url, nil)
+		resp, err := rt.RoundTrip(req)
+		if ok != (err == nil) {
+			t.Errorf("%s: err = %v, want ok=%v", url, err, ok)
+		}
+		if resp != nil {
+			resp.Body.Close()
+		}
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
