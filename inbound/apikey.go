@@ -1,0 +1,376 @@
+package inbound
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/textproto"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+)
+
+// DefaultAPIKeyHeader is the header APIKey reads when APIKeyOptions.Header is
+// empty: the one Asaas uses.
+const DefaultAPIKeyHeader = "access_token"
+
+// DefaultMaxKeyLength is the longest API key accepted when
+// APIKeyOptions.MaxKeyLength is 0. Longer values are refused as
+// invalid_access_token_format before they are hashed.
+const DefaultMaxKeyLength = 512
+
+// maxMaxKeyLength bounds APIKeyOptions.MaxKeyLength: hashing is the only
+// per-request cost an attacker controls, so it stays small.
+const maxMaxKeyLength = 8 << 10
+
+// stackKeyLength is the longest key hashed from a stack buffer; longer keys
+// cost one allocation.
+const stackKeyLength = 512
+
+// ErrKeyNotFound is what a KeyStore returns (or wraps) for a key it does not
+// know or that was revoked. APIKey answers it with 401 invalid_access_token;
+// any other error from a store is 503 key_store_unavailable.
+var ErrKeyNotFound = errors.New("inbound: API key not found")
+
+// KeyStore finds the Principal an API key belongs to, by the key's SHA-256
+// hash: a store never needs to hold the keys themselves, only their hashes,
+// so a leaked store does not leak the keys.
+//
+// Lookup returns ErrKeyNotFound (or an error wrapping it) for unknown and
+// revoked keys; any other error means the store could not answer (a database
+// down) and the request gets 503. A returned Principal is shared and must not
+// be modified by the caller. A database-backed store implements KeyStore with
+// one indexed query on the hash column.
+//
+// Implementations must be safe for concurrent use.
+type KeyStore interface {
+	Lookup(ctx context.Context, sha256 [32]byte) (*Principal, error)
+}
+
+// APIKeyOptions configures APIKey. A nil *APIKeyOptions, like every zero
+// field, means the documented defaults.
+type APIKeyOptions struct {
+	// Header is the request header that carries the key. Default
+	// "access_token" (DefaultAPIKeyHeader).
+	Header string
+
+	// Environments maps key prefixes to environment names, e.g.
+	// "$aact_prod_" -> "production", "$aact_hmlg_" -> "sandbox". When set, a
+	// key that starts with none of the prefixes is refused with
+	// invalid_access_token_format before any store lookup; the longest
+	// matching prefix wins. When empty, keys carry no environment.
+	Environments map[string]string
+
+	// Environment is this server's environment, one of the Environments
+	// values. When set, a key of another environment is refused with
+	// invalid_environment before any store lookup, so a sandbox key never
+	// reaches the production store. When empty, keys of every environment are
+	// accepted and the Principal says which one it was.
+	Environment string
+
+	// MaxKeyLength is the longest key accepted, in bytes. Default 512
+	// (DefaultMaxKeyLength); at most 8192.
+	MaxKeyLength int
+}
+
+// envPrefix is one entry of APIKeyOptions.Environments.
+type envPrefix struct {
+	prefix, env string
+}
+
+type apiKeyValidator struct {
+	store    KeyStore
+	hashed   *hashedKeys // store, when it is HashedKeys: a zero-allocation path
+	header   string      // canonical form, so that lookups need no canonicalisation
+	name     string      // as configured, for descriptions
+	prefixes []envPrefix // longest first
+	env      string
+	maxLen   int
+}
+
+// APIKey returns a Validator for requests that carry an API key in a header
+// (by default the Asaas header, "access_token: <key>").
+//
+// The checks run in this order, each answered with a stable code (DESIGN
+// section 5): no header or an empty one is 401 access_token_not_found; several
+// headers are 400 invalid_request; a key that is too long, contains anything
+// but visible ASCII, or matches none of the environment prefixes is 401
+// invalid_access_token_format; a key of another environment than
+// opts.Environment is 401 invalid_environment; a key the store does not know
+// (or revoked) is 401 invalid_access_token; a store failure is 503
+// key_store_unavailable. None of these errors asks for a WWW-Authenticate
+// challenge, and none contains the key.
+//
+// The key is looked up by its SHA-256 hash. That makes the comparison
+// constant-time by construction: the secure way, as opposed to comparing the
+// presented key with each stored key using ==, whose running time leaks how
+// many leading bytes matched. The hash of an attacker's guess is unrelated to
+// the hashes stored, so a map probe teaches nothing about any key.
+//
+// The Principal has Scheme "APIKey" and the Environment of the key's prefix.
+// With HashedKeys as the store, a successful Validate allocates nothing.
+func APIKey(store KeyStore, opts *APIKeyOptions) (Validator, error) {
+	if store == nil {
+		return nil, errors.New("inbound: APIKey: nil KeyStore")
+	}
+	var o APIKeyOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.Header == "" {
+		o.Header = DefaultAPIKeyHeader
+	}
+	if !validHeaderName(o.Header) {
+		return nil, fmt.Errorf("inbound: APIKey: invalid header name %q", o.Header)
+	}
+	switch {
+	case o.MaxKeyLength == 0:
+		o.MaxKeyLength = DefaultMaxKeyLength
+	case o.MaxKeyLength < 0 || o.MaxKeyLength > maxMaxKeyLength:
+		return nil, fmt.Errorf("inbound: APIKey: MaxKeyLength %d out of range [1, %d]", o.MaxKeyLength, maxMaxKeyLength)
+	}
+	v := &apiKeyValidator{
+		store:  store,
+		header: textproto.CanonicalMIMEHeaderKey(o.Header),
+		name:   o.Header,
+		env:    o.Environment,
+		maxLen: o.MaxKeyLength,
+	}
+	v.hashed, _ = store.(*hashedKeys)
+	known := false
+	for prefix, env := range o.Environments {
+		// Prefixes are not secret (they name environments), so they may
+		// appear in configuration errors.
+		if prefix == "" || !validKey(prefix) {
+			return nil, fmt.Errorf("inbound: APIKey: invalid environment prefix %q", prefix)
+		}
+		if env == "" {
+			return nil, fmt.Errorf("inbound: APIKey: empty environment name for prefix %q", prefix)
+		}
+		if len(prefix) >= o.MaxKeyLength {
+			return nil, fmt.Errorf("inbound: APIKey: prefix %q is not shorter than MaxKeyLength", prefix)
+		}
+		known = known || env == o.Environment
+		v.prefixes = append(v.prefixes, envPrefix{prefix, env})
+	}
+	if o.Environment != "" && !known {
+		return nil, fmt.Errorf("inbound: APIKey: Environment %q is none of the Environments values", o.Environment)
+	}
+	// Longest first, so that "$aact_prod_" wins over "$aact_"; then by prefix
+	// so that the order does not depend on map iteration.
+	slices.SortFunc(v.prefixes, func(a, b envPrefix) int {
+		if d := len(b.prefix) - len(a.prefix); d != 0 {
+			return d
+		}
+		return strings.Compare(a.prefix, b.prefix)
+	})
+	return v, nil
+}
+
+// Validate implements Validator.
+func (v *apiKeyValidator) Validate(r *http.Request) (*Principal, error) {
+	vals := r.Header[v.header]
+	switch len(vals) {
+	case 0:
+		return nil, v.notFound()
+	case 1:
+	default:
+		return nil, &Error{Status: http.StatusBadRequest, Code: CodeInvalidRequest,
+			Description: "several '" + v.name + "' headers were sent; send exactly one"}
+	}
+	key := vals[0]
+	if key == "" {
+		return nil, v.notFound()
+	}
+	env, ok := v.environmentOf(key)
+	if !ok {
+		return nil, &Error{Status: http.StatusUnauthorized, Code: CodeInvalidAccessTokenFormat,
+			Description: "the value provided does not look like a valid API key; check the key's format"}
+	}
+	if v.env != "" && env != v.env {
+		return nil, &Error{Status: http.StatusUnauthorized, Code: CodeInvalidEnvironment,
+			Description: "the API key provided does not belong to this environment"}
+	}
+	sum := hashKey(key)
+	var p *Principal
+	var err error
+	if v.hashed != nil {
+		p, err = v.hashed.lookupIn(sum, env)
+	} else {
+		p, err = v.store.Lookup(r.Context(), sum)
+		if err == nil && p != nil {
+			p = withEnvironment(p, env)
+		}
+	}
+	switch {
+	case err == nil && p != nil:
+		return p, nil
+	case err == nil || errors.Is(err, ErrKeyNotFound):
+		// A store answering (nil, nil) is treated as "not found": fail closed.
+		return nil, &Error{Status: http.StatusUnauthorized, Code: CodeInvalidAccessToken,
+			Description: "the API key provided is invalid", Err: err}
+	default:
+		return nil, &Error{Status: http.StatusServiceUnavailable, Code: CodeKeyStoreUnavailable,
+			Description: "the API key could not be checked; try again later", Err: err}
+	}
+}
+
+func (v *apiKeyValidator) notFound() *Error {
+	return &Error{Status: http.StatusUnauthorized, Code: CodeAccessTokenNotFound,
+		Description: "the '" + v.name + "' authentication header is required and was not found in the request"}
+}
+
+// environmentOf checks the key's shape and returns the environment of its
+// prefix. ok is false for a key of the wrong shape.
+func (v *apiKeyValidator) environmentOf(key string) (env string, ok bool) {
+	if len(key) > v.maxLen || !validKey(key) {
+		return "", false
+	}
+	if len(v.prefixes) == 0 {
+		return "", true
+	}
+	for _, p := range v.prefixes {
+		// A key must be more than its prefix.
+		if len(key) > len(p.prefix) && key[:len(p.prefix)] == p.prefix {
+			return p.env, true
+		}
+	}
+	return "", false
+}
+
+// String describes the validator without any key material.
+func (v *apiKeyValidator) String() string {
+	return "inbound.APIKey(header=" + strconv.Quote(v.name) + ", environment=" + strconv.Quote(v.env) + ")"
+}
+
+// validKey reports whether s is only visible ASCII (RFC 9110 VCHAR): no
+// spaces, controls or non-ASCII bytes in a key.
+func validKey(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x21 || c > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// validHeaderName reports whether s is an RFC 9110 token.
+func validHeaderName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// hashKey returns SHA-256(key). Keys up to stackKeyLength bytes are copied to
+// a stack buffer first: converting the string to []byte would allocate.
+func hashKey(key string) [32]byte {
+	if len(key) <= stackKeyLength {
+		var buf [stackKeyLength]byte
+		n := copy(buf[:], key)
+		return sha256.Sum256(buf[:n])
+	}
+	return sha256.Sum256([]byte(key))
+}
+
+// withEnvironment returns p with Scheme "APIKey" and Environment env (when
+// env is set), copying p only when it differs.
+func withEnvironment(p *Principal, env string) *Principal {
+	if p.Scheme == SchemeAPIKey && (env == "" || p.Environment == env) {
+		return p
+	}
+	c := *p
+	c.Scheme = SchemeAPIKey
+	if env != "" {
+		c.Environment = env
+	}
+	return &c
+}
+
+// SchemeAPIKey is the Principal.Scheme of requests authenticated by APIKey.
+const SchemeAPIKey = "APIKey"
+
+// hashedKeys is the KeyStore of HashedKeys.
+type hashedKeys struct {
+	m map[[32]byte]*hashedEntry
+}
+
+type hashedEntry struct {
+	base *Principal
+	// withEnv caches base completed with the environment of the key's
+	// prefix, so that the request path allocates nothing. A key has one
+	// prefix, so it settles after the first request.
+	withEnv atomic.Pointer[Principal]
+}
+
+// HashedKeys returns an in-memory KeyStore of the given keys and the
+// Principal each belongs to. It hashes the keys with SHA-256 at construction
+// and keeps only the hashes, never a key. The Principals are copied, with
+// Scheme set to "APIKey"; a nil Principal stands for an empty one. Empty keys
+// are ignored: no request can present one.
+//
+// Use it for a fixed set of keys read from configuration; keys managed at run
+// time belong in a database behind your own KeyStore.
+func HashedKeys(keys map[string]*Principal) KeyStore {
+	h := &hashedKeys{m: make(map[[32]byte]*hashedEntry, len(keys))}
+	for key, p := range keys {
+		if key == "" {
+			continue
+		}
+		c := Principal{}
+		if p != nil {
+			c = *p
+			c.Scopes = slices.Clone(p.Scopes)
+		}
+		c.Scheme = SchemeAPIKey
+		h.m[hashKey(key)] = &hashedEntry{base: &c}
+	}
+	return h
+}
+
+// Lookup implements KeyStore.
+func (h *hashedKeys) Lookup(_ context.Context, sum [32]byte) (*Principal, error) {
+	e := h.m[sum]
+	if e == nil {
+		return nil, ErrKeyNotFound
+	}
+	return e.base, nil
+}
+
+// lookupIn is Lookup with the Principal completed for env, without allocating
+// once the entry's cache is warm.
+func (h *hashedKeys) lookupIn(sum [32]byte, env string) (*Principal, error) {
+	e := h.m[sum]
+	if e == nil {
+		return nil, ErrKeyNotFound
+	}
+	if env == "" {
+		return e.base, nil
+	}
+	if p := e.withEnv.Load(); p != nil && p.Environment == env {
+		return p, nil
+	}
+	p := withEnvironment(e.base, env)
+	e.withEnv.Store(p)
+	return p, nil
+}
+
+// String describes the store without any key material.
+func (h *hashedKeys) String() string {
+	return "inbound.HashedKeys(" + strconv.Itoa(len(h.m)) + " keys)"
+}
+
+// GoString is String: %#v shows no hashes either.
+func (h *hashedKeys) GoString() string { return h.String() }

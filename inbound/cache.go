@@ -1,0 +1,110 @@
+package inbound
+
+import (
+	"hash/maphash"
+	"sync"
+)
+
+// DefaultCacheSize is the number of verified tokens a BearerJWT validator
+// remembers when JWTOptions.CacheSize is 0. At a few hundred bytes per entry
+// (the token, its claims and the Principal) this is a few megabytes.
+const DefaultCacheSize = 10_000
+
+// cacheEntry is a token that fully verified. Everything in it is read-only
+// once stored, so readers need no lock beyond the map lookup.
+type cacheEntry struct {
+	principal *Principal
+	kid, alg  string
+	key       any   // the key that verified it, compared by identity on hit
+	exp       int64 // unix nanoseconds; entries without exp are not cached
+	nbf       int64 // unix nanoseconds, 0 when absent
+	scopeOK   bool  // the validator's required scopes were all granted
+}
+
+// tokenCache is a bounded, sharded map from the exact token string to its
+// verified result. Each shard is a plain map under an RWMutex: hits take a
+// read lock only. When a shard is full, an arbitrary entry is evicted (Go's
+// randomised map iteration makes that a random eviction), so a flood of
+// distinct tokens can never grow it past its bound, and cannot be steered to
+// evict a chosen entry.
+type tokenCache struct {
+	seed   maphash.Seed
+	mask   uint64
+	per    int // capacity of one shard
+	shards []cacheShard
+}
+
+type cacheShard struct {
+	mu sync.RWMutex
+	m  map[string]*cacheEntry
+	_  [40]byte // keep neighbouring shards' locks on separate cache lines
+}
+
+// newTokenCache returns a cache holding at most about size entries (rounded up
+// to a multiple of the shard count), or nil when size <= 0.
+func newTokenCache(size int) *tokenCache {
+	if size <= 0 {
+		return nil
+	}
+	n := 1
+	for n < 64 && n*256 <= size { // shards of at least 256 entries, at most 64 shards
+		n *= 2
+	}
+	per := (size + n - 1) / n
+	c := &tokenCache{seed: maphash.MakeSeed(), mask: uint64(n - 1), per: per, shards: make([]cacheShard, n)}
+	for i := range c.shards {
+		c.shards[i].m = make(map[string]*cacheEntry)
+	}
+	return c
+}
+
+func (c *tokenCache) shard(token string) *cacheShard {
+	return &c.shards[maphash.String(c.seed, token)&c.mask]
+}
+
+func (c *tokenCache) get(token string) *cacheEntry {
+	s := c.shard(token)
+	s.mu.RLock()
+	e := s.m[token]
+	s.mu.RUnlock()
+	return e
+}
+
+func (c *tokenCache) put(token string, e *cacheEntry) {
+	s := c.shard(token)
+	s.mu.Lock()
+	if _, ok := s.m[token]; !ok && len(s.m) >= c.per {
+		for k := range s.m {
+			delete(s.m, k)
+			break
+		}
+	}
+	s.m[token] = e
+	s.mu.Unlock()
+}
+
+// remove deletes token's entry if it is still e (a concurrent put may have
+// replaced it with a fresher one).
+func (c *tokenCache) remove(token string, e *cacheEntry) {
+	s := c.shard(token)
+	s.mu.Lock()
+	if s.m[token] == e {
+		delete(s.m, token)
+	}
+	s.mu.Unlock()
+}
+
+// len returns the number of entries, for tests.
+func (c *tokenCache) len() int {
+	n := 0
+	for i := range c.shards {
+		s := &c.shards[i]
+		s.mu.RLock()
+		n += len(s.m)
+		s.mu.RUnlock()
+	}
+	return n
+}
+
+// capacity returns the bound len never exceeds.
+func (c *tokenCache) capacity() int { return c.per * len(c.shards) }
