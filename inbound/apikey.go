@@ -17,6 +17,9 @@ import (
 // empty: the one Asaas uses.
 const DefaultAPIKeyHeader = "access_token"
 
+// SchemeAPIKey is the Principal.Scheme of requests authenticated by APIKey.
+const SchemeAPIKey = "APIKey"
+
 // DefaultMaxKeyLength is the longest API key accepted when
 // APIKeyOptions.MaxKeyLength is 0. Longer values are refused as
 // invalid_access_token_format before they are hashed.
@@ -298,9 +301,6 @@ func withEnvironment(p *Principal, env string) *Principal {
 	}
 	return &c
 }
-
-// SchemeAPIKey is the Principal.Scheme of requests authenticated by APIKey.
-const SchemeAPIKey = "APIKey"
 
 // hashedKeys is the KeyStore of HashedKeys.
 type hashedKeys struct {

@@ -130,7 +130,6 @@ type countingRT struct {
 	calls       atomic.Int64
 	opened      atomic.Int64
 	closed      atomic.Int64
-	reqClosed   atomic.Int64
 	lastHeaders atomic.Pointer[http.Header]
 }
 
