@@ -1,0 +1,68 @@
+package ginauth_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+
+	ginauth "github.com/gatehouse-go/gatehouse/adapters/gin"
+	"github.com/gatehouse-go/gatehouse/inbound"
+	"github.com/gatehouse-go/gatehouse/middleware"
+)
+
+func TestRequire(t *testing.T) {
+	gin.SetMode(gin.TestMode)
+	alice := &inbound.Principal{Subject: "alice"}
+	tests := []struct {
+		name    string
+		v       inbound.Validator
+		status  int
+		reached bool
+		want    *inbound.Principal
+	}{
+		{"accepted", inbound.ValidatorFunc(func(*http.Request) (*inbound.Principal, error) { return alice, nil }), 200, true, alice},
+		{"accepted, nobody", inbound.UserAgent(), 200, true, nil},
+		{"refused", inbound.All(), 500, false, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g, err := middleware.New(tt.v, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			reached := false
+			e := gin.New()
+			e.Use(ginauth.Require(g))
+			e.GET("/", func(c *gin.Context) {
+				reached = true
+				p, ok := ginauth.Principal(c)
+				if p != tt.want || ok != (tt.want != nil) {
+					t.Errorf("Principal = %v, %v; want %v", p, ok, tt.want)
+				}
+				if p2, _ := inbound.FromContext(c.Request.Context()); p2 != tt.want {
+					t.Errorf("request context holds %v, want %v", p2, tt.want)
+				}
+				if v, _ := c.Get(ginauth.PrincipalKey); tt.want != nil && v != tt.want {
+					t.Errorf("c.Get = %v", v)
+				}
+				c.Status(http.StatusOK)
+			})
+			r := httptest.NewRequest(http.MethodGet, "/", nil)
+			r.Header.Set("User-Agent", "app/1")
+			w := httptest.NewRecorder()
+			e.ServeHTTP(w, r)
+			if w.Code != tt.status || reached != tt.reached {
+				t.Errorf("status %d, reached %v; want %d, %v", w.Code, reached, tt.status, tt.reached)
+			}
+		})
+	}
+}
+
+func TestPrincipalWithoutRequire(t *testing.T) {
+	c, _ := gin.CreateTestContext(httptest.NewRecorder())
+	if p, ok := ginauth.Principal(c); ok || p != nil {
+		t.Errorf("Principal = %v, %v on a bare context", p, ok)
+	}
+}
