@@ -90,6 +90,19 @@ func (t *bearer) RoundTrip(req *http.Request) (*http.Response, error) {
 	return t.next.RoundTrip(r2)
 }
 
+// CloseIdleConnections forwards to the wrapped transport, so that
+// http.Client.CloseIdleConnections reaches the connection pool underneath.
+func (t *bearer) CloseIdleConnections() { CloseIdleConnections(t.next) }
+
+// CloseIdleConnections calls rt's CloseIdleConnections method if it has one.
+// Decorators call it to pass http.Client.CloseIdleConnections down to the
+// transport that holds the connections.
+func CloseIdleConnections(rt http.RoundTripper) {
+	if c, ok := rt.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
+}
+
 func replayable(req *http.Request) bool {
 	return req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
 }
@@ -148,6 +161,9 @@ type header struct {
 func (t *header) RoundTrip(req *http.Request) (*http.Response, error) {
 	return t.next.RoundTrip(withHeader(req, t.key, t.value))
 }
+
+// CloseIdleConnections forwards to the wrapped transport.
+func (t *header) CloseIdleConnections() { CloseIdleConnections(t.next) }
 
 // Format redacts the header value in every verb, so that printing a
 // decorated transport (or a client holding one) never shows an API key.

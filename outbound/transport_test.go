@@ -353,3 +353,20 @@ func BenchmarkBearerOverhead(b *testing.B) {
 		})
 	}
 }
+
+type idleCloser struct {
+	countingRT
+	closed atomic.Int64
+}
+
+func (c *idleCloser) CloseIdleConnections() { c.closed.Add(1) }
+
+func TestCloseIdleConnectionsReachesBase(t *testing.T) {
+	base := &idleCloser{}
+	f, _ := seqFetcher()
+	client := &http.Client{Transport: Chain(base, UserAgent("x"), Header("a", "b"), Bearer(NewSource(f, nil)))}
+	client.CloseIdleConnections()
+	if base.closed.Load() != 1 {
+		t.Fatalf("base CloseIdleConnections called %d times, want 1", base.closed.Load())
+	}
+}

@@ -121,6 +121,9 @@ type onlyHost struct {
 	next         http.RoundTripper
 }
 
+// CloseIdleConnections forwards to the wrapped transport.
+func (o onlyHost) CloseIdleConnections() { outbound.CloseIdleConnections(o.next) }
+
 func (o onlyHost) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.URL.Scheme != o.scheme || !strings.EqualFold(req.URL.Host, o.host) {
 		if req.Body != nil {

@@ -182,6 +182,14 @@ func TestReloadedCertificate(t *testing.T) {
 		t.Fatal(err)
 	}
 	fake.Unbind(old)
-	client.CloseIdleConnections() // new connections, new handshakes
+	// New connections, new handshakes: this must reach the transport under
+	// the decorators.
+	client.CloseIdleConnections()
+	api := fake.APIRequests()
 	presettest.GetMany(t, client, url, 3, http.StatusOK)
+	// Each call went through at once with the renewed certificate: no 401,
+	// no retry, no new token.
+	if got := fake.APIRequests() - api; got != 3 || fake.TokenRequests() != 1 {
+		t.Fatalf("%d API calls and %d token requests, want 3 and 1", got, fake.TokenRequests())
+	}
 }
