@@ -1,0 +1,246 @@
+// Command demo shows gatehouse at work on both sides of the wire, on loopback
+// only and with no setup:
+//
+//	go run ./examples/demo
+//
+// Outbound, it starts fake Efí Pix, SoPague, DiviPay, Banking API and Asaas
+// servers (package outbound/providertest; Efí Pix and the Banking API with
+// mTLS) and calls each from concurrent clients built by gatehouse's provider
+// presets. Tokens live a few seconds, so you see them refreshed ahead of
+// expiry while requests keep flowing without waiting.
+//
+// Inbound, it serves one protected API through net/http, gin and echo, with
+// Bearer JWTs on /v1/* and Asaas-style API keys plus User-Agent on /keys/*,
+// and sends it valid and invalid credentials: every adapter must give each
+// the same, expected answer.
+//
+// It prints one progress line a second and a summary at the end, and exits
+// with status 1 if anything unexpected happened.
+//
+// Flags:
+//
+//	-duration 20s    how long to run
+//	-concurrency 4   clients per provider and per framework
+//	-lifetime 4s     lifetime of the fake providers' tokens
+//	-pause 2ms       pause of each client between requests (0: flat out)
+//	-quiet           no progress lines
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// config is what the flags set.
+type config struct {
+	Duration    time.Duration
+	Concurrency int
+	Lifetime    time.Duration
+	Pause       time.Duration
+	Quiet       bool
+}
+
+func (c config) validate() error {
+	switch {
+	case c.Duration <= 0:
+		return errors.New("-duration must be positive")
+	case c.Concurrency < 1:
+		return errors.New("-concurrency must be at least 1")
+	case c.Lifetime < time.Second:
+		return errors.New("-lifetime must be at least 1s: providers report lifetimes in whole seconds")
+	case c.Pause < 0:
+		return errors.New("-pause must not be negative")
+	}
+	return nil
+}
+
+func main() {
+	var cfg config
+	flag.DurationVar(&cfg.Duration, "duration", 20*time.Second, "how long to run")
+	flag.IntVar(&cfg.Concurrency, "concurrency", 4, "concurrent clients per provider and per framework")
+	flag.DurationVar(&cfg.Lifetime, "lifetime", 4*time.Second, "lifetime of the fake providers' tokens")
+	flag.DurationVar(&cfg.Pause, "pause", 2*time.Millisecond, "pause of each client between requests (0: as fast as possible)")
+	flag.BoolVar(&cfg.Quiet, "quiet", false, "print the summary only")
+	flag.Parse()
+
+	gin.SetMode(gin.ReleaseMode) // gin's debug mode prints every route
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	_, err := run(ctx, cfg, os.Stdout)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "demo:", err)
+		os.Exit(1)
+	}
+}
+
+// results is what a run did, for the summary and the tests.
+type results struct {
+	providers   []*provider
+	adapters    []*adapter
+	credentials []credential
+	problems    *problems
+}
+
+// run starts everything, drives traffic for cfg.Duration (or until ctx ends),
+// stops everything and writes the summary to w. It fails if anything
+// unexpected happened.
+func run(ctx context.Context, cfg config, w io.Writer) (*results, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	providers, err := startProviders(cfg.Lifetime)
+	if err != nil {
+		return nil, err
+	}
+	defer closeProviders(providers)
+	api, err := newAPI(time.Now())
+	if err != nil {
+		return nil, err
+	}
+	defer api.close()
+	res := &results{providers: providers, adapters: api.adapters, credentials: api.credentials, problems: &problems{}}
+	if !cfg.Quiet {
+		printSetup(w, cfg, res)
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, cfg.Duration)
+	defer cancel()
+	var wg sync.WaitGroup
+	for _, p := range providers {
+		drive(ctx, &wg, cfg, func(ctx context.Context, _ int) {
+			err := p.call(ctx)
+			if ctx.Err() != nil {
+				return // cut short by the end of the run
+			}
+			p.requests.Add(1)
+			if err != nil {
+				p.failed.Add(1)
+				res.problems.add("%s: %v", p.name, err)
+				return
+			}
+			p.ok.Add(1)
+		})
+	}
+	for _, ad := range api.adapters {
+		drive(ctx, &wg, cfg, func(ctx context.Context, i int) {
+			c := api.credentials[i%len(api.credentials)]
+			err := api.send(ctx, ad, c)
+			if ctx.Err() != nil {
+				return
+			}
+			ad.requests.Add(1)
+			switch {
+			case err != nil:
+				ad.unexpected.Add(1)
+				res.problems.add("%s: %v", ad.name, err)
+			case c.code == "":
+				ad.accepted.Add(1)
+			default:
+				ad.rejected[c.code].Add(1)
+			}
+		})
+	}
+	if !cfg.Quiet {
+		progress(ctx, w, res)
+	}
+	wg.Wait()
+
+	printSummary(w, res)
+	if n := res.problems.count(); n > 0 {
+		return res, fmt.Errorf("%d unexpected results", n)
+	}
+	return res, nil
+}
+
+// drive starts cfg.Concurrency clients that call step until ctx ends. Each
+// client passes its own running count, offset so that clients start on
+// different credentials.
+func drive(ctx context.Context, wg *sync.WaitGroup, cfg config, step func(ctx context.Context, i int)) {
+	for c := range cfg.Concurrency {
+		wg.Go(func() {
+			for i := c; ctx.Err() == nil; i++ {
+				step(ctx, i)
+				if cfg.Pause > 0 {
+					select {
+					case <-ctx.Done():
+					case <-time.After(cfg.Pause):
+					}
+				}
+			}
+		})
+	}
+}
+
+// progress prints one line a second until ctx ends.
+func progress(ctx context.Context, w io.Writer, res *results) {
+	start := time.Now()
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	var lastOut, lastIn int64
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-tick.C:
+			out, in, fetches := res.totals()
+			fmt.Fprintf(w, "%4.0fs   outbound %6d req/s   inbound %6d req/s   token fetches %4d   unexpected %d\n",
+				now.Sub(start).Seconds(), out-lastOut, in-lastIn, fetches, res.problems.count())
+			lastOut, lastIn = out, in
+		}
+	}
+}
+
+// totals sums the requests sent out and in, and the token fetches.
+func (r *results) totals() (out, in, fetches int64) {
+	for _, p := range r.providers {
+		out += p.requests.Load()
+		if p.source != nil {
+			fetches += p.source.Stats().Fetches
+		}
+	}
+	for _, ad := range r.adapters {
+		in += ad.requests.Load()
+	}
+	return out, in, fetches
+}
+
+// problems collects unexpected results: all are counted, the first few kept
+// for the report.
+type problems struct {
+	mu    sync.Mutex
+	n     int
+	first []string
+}
+
+const keptProblems = 10
+
+func (p *problems) add(format string, args ...any) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.n++
+	if len(p.first) < keptProblems {
+		p.first = append(p.first, fmt.Sprintf(format, args...))
+	}
+}
+
+func (p *problems) count() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.n
+}
+
+// list returns the problems kept.
+func (p *problems) list() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.first...)
+}

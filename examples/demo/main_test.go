@@ -1,0 +1,119 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) {
+	gin.SetMode(gin.ReleaseMode)
+	goleak.VerifyTestMain(m)
+}
+
+// TestRun runs the demo for a few seconds with one-second tokens, so that
+// every token provider refreshes at least once ahead of expiry, and checks
+// that everything that was sent got its expected answer.
+func TestRun(t *testing.T) {
+	cfg := config{Duration: 3 * time.Second, Concurrency: 2, Lifetime: time.Second, Pause: 2 * time.Millisecond}
+	var out bytes.Buffer
+	res, err := run(context.Background(), cfg, &out)
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, &out)
+	}
+	for _, p := range res.providers {
+		t.Run(p.name, func(t *testing.T) {
+			if n, ok := p.requests.Load(), p.ok.Load(); n == 0 || ok != n {
+				t.Errorf("%d requests, %d OK", n, ok)
+			}
+			if p.source == nil {
+				return
+			}
+			s := p.source.Stats()
+			if s.Fetches < 2 || s.BackgroundRefreshes < 1 {
+				t.Errorf("stats %+v: want a first fetch and at least one refresh ahead of expiry", s)
+			}
+			// A refresh started in the run's last instant may still be on its
+			// way when the fake closes: it fails, and the fake never sees it.
+			if s.Failures > 1 {
+				t.Errorf("%d failed fetches", s.Failures)
+			}
+			if got := p.fake.TokenRequests(); got > s.Fetches || got < s.Fetches-1 {
+				t.Errorf("the fake saw %d token requests, the Source made %d fetches", got, s.Fetches)
+			}
+		})
+	}
+	for _, ad := range res.adapters {
+		t.Run(ad.name, func(t *testing.T) {
+			if ad.requests.Load() == 0 || ad.accepted.Load() == 0 {
+				t.Errorf("%d requests, %d accepted", ad.requests.Load(), ad.accepted.Load())
+			}
+			for code, n := range ad.rejected {
+				if n.Load() == 0 {
+					t.Errorf("no request refused with %s", code)
+				}
+			}
+		})
+	}
+	// The output names every provider and never shows a credential.
+	for _, p := range res.providers {
+		if !strings.Contains(out.String(), p.name) {
+			t.Errorf("the summary does not mention %s", p.name)
+		}
+		cr := p.fake.Credentials()
+		for _, secret := range []string{cr.ClientSecret, cr.Password, cr.APIKey} {
+			if secret != "" && strings.Contains(out.String(), secret) {
+				t.Errorf("the output shows a secret of %s", p.name)
+			}
+		}
+	}
+}
+
+func TestConfigValidate(t *testing.T) {
+	valid := config{Duration: time.Second, Concurrency: 1, Lifetime: time.Second}
+	tests := []struct {
+		name string
+		mod  func(*config)
+		ok   bool
+	}{
+		{"valid", func(*config) {}, true},
+		{"zero duration", func(c *config) { c.Duration = 0 }, false},
+		{"no clients", func(c *config) { c.Concurrency = 0 }, false},
+		{"sub-second lifetime", func(c *config) { c.Lifetime = 500 * time.Millisecond }, false},
+		{"negative pause", func(c *config) { c.Pause = -time.Millisecond }, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := valid
+			tt.mod(&c)
+			err := c.validate()
+			if (err == nil) != tt.ok {
+				t.Errorf("validate() = %v, want ok=%v", err, tt.ok)
+			}
+			if !tt.ok {
+				if _, err := run(context.Background(), c, &bytes.Buffer{}); err == nil {
+					t.Error("run accepted the invalid config")
+				}
+			}
+		})
+	}
+}
+
+// TestRunStopsWithContext checks that a cancelled context ends the run early
+// with a summary and no error.
+func TestRunStopsWithContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out bytes.Buffer
+	if _, err := run(ctx, config{Duration: time.Hour, Concurrency: 1, Lifetime: time.Second, Quiet: true}, &out); err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	if !strings.Contains(out.String(), "unexpected") {
+		t.Errorf("no summary:\n%s", &out)
+	}
+}

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"sync/atomic"
+	"text/tabwriter"
+)
+
+// printSetup says what runs where.
+func printSetup(w io.Writer, cfg config, res *results) {
+	fmt.Fprintf(w, "gatehouse demo: %v, %d clients per provider and per framework, tokens live %v\n\n",
+		cfg.Duration, cfg.Concurrency, cfg.Lifetime)
+	tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
+	fmt.Fprintln(tw, "outbound\tfake provider\tcalled through")
+	for _, p := range res.providers {
+		via := "Bearer token from a refreshing Source"
+		if p.source == nil {
+			via = "access_token API key + User-Agent"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", p.name, p.fake.URL, via)
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
+	fmt.Fprintln(tw, "inbound\tprotected API\troutes")
+	for _, ad := range res.adapters {
+		fmt.Fprintf(tw, "%s\t%s\t/v1/* Bearer JWT (HS256, ES256), /keys/* API key + User-Agent\n", ad.name, ad.srv.URL)
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+}
+
+// printSummary writes the two tables and the unexpected results.
+func printSummary(w io.Writer, res *results) {
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	width := len("provider")
+	for _, p := range res.providers {
+		width = max(width, len([]rune(p.name)))
+	}
+	fmt.Fprintf(tw, "%-*s\trequests\tOK\ttoken fetches\trefreshed ahead\twaited for a token\terrors\t\n", width, "provider")
+	for _, p := range res.providers {
+		fetches, ahead, waits := "-", "-", "-" // Asaas: a static key, nothing to fetch
+		if p.source != nil {
+			s := p.source.Stats()
+			fetches, ahead, waits = itoa(s.Fetches), itoa(s.BackgroundRefreshes), itoa(s.Waits)
+		}
+		fmt.Fprintf(tw, "%-*s\t%d\t%d\t%s\t%s\t%s\t%d\t\n", width, p.name, p.requests.Load(), p.ok.Load(), fetches, ahead, waits, p.failed.Load())
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "refreshed ahead: token fetches made in the background while the old token was still valid")
+	fmt.Fprintln(w, "waited for a token: requests that found no usable token (with refreshes ahead of expiry, only the first ones)")
+	fmt.Fprintln(w)
+
+	// One row per answer, one column per framework: the columns must agree.
+	labels := []string{"inbound", "requests", "accepted", "unexpected"}
+	for _, c := range rejections(res.credentials) {
+		labels = append(labels, fmt.Sprintf("%d %s", c.status, c.code))
+	}
+	width = 0
+	for _, l := range labels {
+		width = max(width, len(l))
+	}
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "%-*s\t", width, "inbound")
+	for _, ad := range res.adapters {
+		fmt.Fprintf(tw, "%s\t", ad.name)
+	}
+	fmt.Fprintln(tw)
+	row := func(label string, value func(*adapter) int64) {
+		fmt.Fprintf(tw, "%-*s\t", width, label)
+		for _, ad := range res.adapters {
+			fmt.Fprintf(tw, "%d\t", value(ad))
+		}
+		fmt.Fprintln(tw)
+	}
+	row("requests", func(ad *adapter) int64 { return ad.requests.Load() })
+	row("accepted", func(ad *adapter) int64 { return ad.accepted.Load() })
+	for _, c := range rejections(res.credentials) {
+		row(fmt.Sprintf("%d %s", c.status, c.code), func(ad *adapter) int64 { return counter(ad.rejected, c.code) })
+	}
+	row("unexpected", func(ad *adapter) int64 { return ad.unexpected.Load() })
+	tw.Flush()
+
+	if list := res.problems.list(); len(list) > 0 {
+		fmt.Fprintf(w, "\n%d unexpected results; the first ones:\n", res.problems.count())
+		for _, p := range list {
+			fmt.Fprintln(w, "  ", p)
+		}
+	}
+}
+
+// rejections lists the refused credentials in the order they are sent, one
+// per error code.
+func rejections(creds []credential) []credential {
+	var out []credential
+	seen := map[string]bool{}
+	for _, c := range creds {
+		if c.code != "" && !seen[c.code] {
+			seen[c.code] = true
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// counter reads an atomic counter that may be missing from a map.
+func counter(m map[string]*atomic.Int64, k string) int64 {
+	if c, ok := m[k]; ok {
+		return c.Load()
+	}
+	return 0
+}
