@@ -1,0 +1,15 @@
+package harness
+
+import (
+	"testing"
+
+	"github.com/gin-gonic/gin"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) {
+	// gin's debug mode prints every route registration; the benchmarks build
+	// many engines.
+	gin.SetMode(gin.ReleaseMode)
+	goleak.VerifyTestMain(m)
+}
