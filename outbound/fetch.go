@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -244,6 +245,10 @@ func (c ClientCredentials) String() string {
 
 // GoString is String.
 func (c ClientCredentials) GoString() string { return c.String() }
+
+// LogValue makes slog log String: without it, slog's JSON handler would
+// marshal the fields, the secret included.
+func (c ClientCredentials) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
 func redacted(s string) string {
 	if s == "" {

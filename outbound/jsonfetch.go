@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
@@ -171,3 +172,7 @@ func (j JSONFetcher) String() string {
 
 // GoString is String.
 func (j JSONFetcher) GoString() string { return j.String() }
+
+// LogValue makes slog log String: without it, slog's JSON handler would
+// marshal the fields, the body's credentials included.
+func (j JSONFetcher) LogValue() slog.Value { return slog.StringValue(j.String()) }

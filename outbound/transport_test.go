@@ -1,10 +1,12 @@
 package outbound
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -276,6 +278,23 @@ func TestRedaction(t *testing.T) {
 				t.Errorf("%s of %T shows the secret: %s", verb, v, s)
 			}
 		}
+	}
+}
+
+func TestRedactionInLogs(t *testing.T) {
+	const secret = "s3cr3t-value"
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&buf, nil))
+	tok := Token{Value: secret, Expiry: time.Now()}
+	cc := &ClientCredentials{ClientID: "id", ClientSecret: secret}
+	jf := JSONFetcher{URL: "https://x/login", TokenField: "token", Body: map[string]string{"password": secret}}
+	logger.Info("fetched", "token", tok, "fetcher", cc, "json", jf, "err", &Error{Op: "fetch token", Status: 401})
+	slog.New(slog.NewTextHandler(&buf, nil)).Info("fetched", "token", tok, "fetcher", cc, "json", &jf)
+	if strings.Contains(buf.String(), secret) {
+		t.Fatalf("log shows the secret: %s", buf.String())
+	}
+	if !strings.Contains(buf.String(), `"type":"Bearer"`) {
+		t.Fatalf("LogValue not used: %s", buf.String())
 	}
 }
 

@@ -2,8 +2,10 @@
 package presettest
 
 import (
+	"bytes"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -40,11 +42,18 @@ func GetMany(t testing.TB, client *http.Client, url string, n, want int) string 
 	return last
 }
 
-// NoSecret fails t if any formatting of v shows one of the secrets.
+// NoSecret fails t if any formatting of v, or logging it with slog's JSON
+// and text handlers, shows one of the secrets.
 func NoSecret(t testing.TB, v any, secrets ...string) {
 	t.Helper()
-	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
-		s := fmt.Sprintf(verb, v)
+	var logged bytes.Buffer
+	slog.New(slog.NewJSONHandler(&logged, nil)).Info("x", "v", v)
+	slog.New(slog.NewTextHandler(&logged, nil)).Info("x", "v", v)
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "log"} {
+		s := logged.String()
+		if verb != "log" {
+			s = fmt.Sprintf(verb, v)
+		}
 		for _, secret := range secrets {
 			if secret != "" && strings.Contains(s, secret) {
 				t.Errorf("%s of %T shows a secret: %s", verb, v, s)

@@ -24,6 +24,7 @@ package asaas
 import (
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 
@@ -148,6 +149,10 @@ func (c Config) String() string {
 
 // GoString is String.
 func (c Config) GoString() string { return c.String() }
+
+// LogValue makes slog log String: without it, slog's JSON handler would
+// marshal the fields, secrets included.
+func (c Config) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
 // Format redacts in every verb.
 func (c Config) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }

@@ -29,6 +29,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 
 	"github.com/gatehouse-go/gatehouse/internal/preset"
@@ -177,6 +178,10 @@ func (c Config) String() string {
 
 // GoString is String.
 func (c Config) GoString() string { return c.String() }
+
+// LogValue makes slog log String: without it, slog's JSON handler would
+// marshal the fields, secrets included.
+func (c Config) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
 // Format redacts in every verb.
 func (c Config) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }

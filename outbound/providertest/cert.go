@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"crypto/tls"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/gatehouse-go/gatehouse/internal/testpki"
@@ -45,6 +46,10 @@ func (c *Certificate) String() string {
 
 // Format makes every fmt verb print String, so the key is never printed.
 func (c *Certificate) Format(f fmt.State, verb rune) { formatRedacted(f, verb, c.String()) }
+
+// LogValue makes slog log String: without it, slog's JSON handler would
+// marshal the private key.
+func (c *Certificate) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
 // CertificateOptions describes a client certificate for
 // Server.IssueClientCertificate. A nil *CertificateOptions issues a bound

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -70,6 +71,16 @@ func (c Credentials) GoString() string { return c.String() }
 
 // Format makes every fmt verb print the redacted form.
 func (c Credentials) Format(f fmt.State, verb rune) { formatRedacted(f, verb, c.String()) }
+
+// LogValue makes slog log String: without it, slog's JSON handler would
+// marshal the fields, secrets included.
+func (c Credentials) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+// LogValue logs the options with their credentials redacted.
+func (o Options) LogValue() slog.Value {
+	return slog.GroupValue(slog.Duration("token_lifetime", o.TokenLifetime), slog.Duration("latency", o.Latency),
+		slog.Any("credentials", o.Credentials))
+}
 
 func redact(s string) string {
 	if s == "" {
@@ -290,6 +301,9 @@ func (s *Server) String() string {
 // Format makes every fmt verb print String, so that printing a Server never
 // shows its credentials or keys.
 func (s *Server) Format(f fmt.State, verb rune) { formatRedacted(f, verb, s.String()) }
+
+// LogValue makes slog log String.
+func (s *Server) LogValue() slog.Value { return slog.StringValue(s.String()) }
 
 // Provider names the fake, e.g. "efi-pix" or "asaas-sandbox".
 func (s *Server) Provider() string { return s.p.name }

@@ -1,12 +1,15 @@
 package providertest_test
 
 import (
+	"bytes"
 	"context"
+	"crypto/ecdsa"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"runtime"
 	"strings"
@@ -424,7 +427,7 @@ func TestRedaction(t *testing.T) {
 	}
 	defer asaas.Close()
 	cert := pix.ClientCertificate()
-	secrets := []string{"S1", "S2", "S3", string(cert.KeyPEM)}
+	secrets := []string{"S1", "S2", "S3", string(cert.KeyPEM), cert.TLS.PrivateKey.(*ecdsa.PrivateKey).D.String()}
 	values := map[string]any{
 		"credentials": cr, "credentials pointer": &cr,
 		"options": providertest.Options{Credentials: cr}, "options pointer": &providertest.Options{Credentials: cr},
@@ -432,9 +435,15 @@ func TestRedaction(t *testing.T) {
 		"server credentials": asaas.Credentials(),
 	}
 	for name, v := range values {
-		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "slog"} {
 			t.Run(name+" "+verb, func(t *testing.T) {
 				out := fmt.Sprintf(verb, v)
+				if verb == "slog" {
+					// slog's JSON handler marshals what has no LogValue.
+					var buf bytes.Buffer
+					slog.New(slog.NewJSONHandler(&buf, nil)).Info("x", "v", v)
+					out = buf.String()
+				}
 				for _, sec := range secrets {
 					if strings.Contains(out, sec) {
 						t.Errorf("%s printed a secret: %s", verb, out)
