@@ -33,6 +33,8 @@ func benchAlgs() []benchAlg {
 //   - first-sight: 64 distinct tokens in turn through a cache of one entry,
 //     so every call verifies the signature and pays the cache insertion and
 //     eviction too;
+//   - first-sight-nocache: the same with the cache off (CacheSize -1), which
+//     isolates what the cache's insertion costs on a miss;
 //   - repeated: one token, answered by the verified-token cache;
 //   - golang-jwt: jwt.Parse of the same 64 tokens.
 func BenchmarkValidate(b *testing.B) {
@@ -46,6 +48,17 @@ func BenchmarkValidate(b *testing.B) {
 		}
 		b.Run(a.name+"/first-sight", func(b *testing.B) {
 			v := newTestValidator(b, func(o *JWTOptions) { o.CacheSize = 1 })
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				if _, err := v.Validate(reqs[i%len(reqs)]); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+		b.Run(a.name+"/first-sight-nocache", func(b *testing.B) {
+			v := newTestValidator(b, func(o *JWTOptions) { o.CacheSize = -1 })
 			b.ReportAllocs()
 			i := 0
 			for b.Loop() {
