@@ -1,4 +1,3 @@
-// Package presettest holds the checks the provider packages' tests share.
 package presettest
 
 import (

@@ -1,0 +1,2 @@
+// Package presettest holds the checks the provider packages' tests share.
+package presettest
