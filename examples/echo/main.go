@@ -13,7 +13,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"flag"
 	"log"
 	"net"
@@ -40,18 +39,7 @@ func main() {
 }
 
 func run(addr string, test bool) error {
-	secret, apiKey := []byte(os.Getenv("JWT_SECRET")), os.Getenv("API_KEY")
-	if len(secret) == 0 || apiKey == "" {
-		if !test {
-			log.Print("JWT_SECRET or API_KEY not set: using random ones, which only -selftest knows")
-		}
-		if len(secret) == 0 {
-			secret = []byte(rand.Text() + rand.Text()) // 52 random characters
-		}
-		if apiKey == "" {
-			apiKey = "$aact_hmlg_" + rand.Text()
-		}
-	}
+	secret, apiKey := selftest.Credentials(!test)
 
 	keys, err := inbound.StaticKeys(map[string]any{"k1": secret}) // refuses secrets under 32 bytes
 	if err != nil {

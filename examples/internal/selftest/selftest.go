@@ -5,10 +5,13 @@ package selftest
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"io"
+	"log"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -19,6 +22,23 @@ const (
 	Issuer   = "https://auth.example.local"
 	Audience = "payments-api"
 )
+
+// Credentials returns the JWT secret and the API key the example programs
+// accept: JWT_SECRET and API_KEY from the environment, or random ones when
+// unset (logged when warn is true, never printed).
+func Credentials(warn bool) (secret []byte, apiKey string) {
+	secret, apiKey = []byte(os.Getenv("JWT_SECRET")), os.Getenv("API_KEY")
+	if warn && (len(secret) == 0 || apiKey == "") {
+		log.Print("JWT_SECRET or API_KEY not set: using random ones, which only -selftest knows")
+	}
+	if len(secret) == 0 {
+		secret = []byte(rand.Text() + rand.Text()) // 52 random characters
+	}
+	if apiKey == "" {
+		apiKey = "$aact_hmlg_" + rand.Text()
+	}
+	return secret, apiKey
+}
 
 // Run sends the requests to the API at baseURL, minting JWTs with secret
 // (HS256, kid "k1") and presenting apiKey, and writes one line per answer to
