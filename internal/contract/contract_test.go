@@ -7,9 +7,9 @@ import (
 	"net/http"
 	"time"
 
-	stdauth "github.com/gatehouse-go/gatehouse/adapters/std"
 	echoauth "github.com/gatehouse-go/gatehouse/adapters/echo"
 	ginauth "github.com/gatehouse-go/gatehouse/adapters/gin"
+	stdauth "github.com/gatehouse-go/gatehouse/adapters/std"
 	"github.com/gatehouse-go/gatehouse/inbound"
 	"github.com/gatehouse-go/gatehouse/middleware"
 	"github.com/gatehouse-go/gatehouse/outbound"
@@ -25,52 +25,52 @@ import (
 
 // Compiles only if DESIGN section 2's names and shapes exist.
 var (
-	_ = outbound.Token{Value: "", Type: "", Expiry: time.Time{}}
-	_ outbound.Fetcher = outbound.FetcherFunc(func(ctx context.Context) (outbound.Token, error) { return outbound.Token{}, nil })
-	_ func(outbound.Fetcher, *outbound.SourceOptions) *outbound.Source = outbound.NewSource
-	_ func(*outbound.Source, context.Context) (outbound.Token, error) = (*outbound.Source).Token
-	_ func(*outbound.Source, outbound.Token) = (*outbound.Source).Invalidate
-	_ = outbound.SourceOptions{RefreshAhead: 0, ExpiryMargin: 0, Now: time.Now}
-	_ func(*outbound.Source) func(http.RoundTripper) http.RoundTripper = outbound.Bearer
-	_ func(string, string) func(http.RoundTripper) http.RoundTripper = outbound.Header
-	_ func(string) func(http.RoundTripper) http.RoundTripper = outbound.UserAgent
+	_                                                                                         = outbound.Token{Value: "", Type: "", Expiry: time.Time{}}
+	_ outbound.Fetcher                                                                        = outbound.FetcherFunc(func(ctx context.Context) (outbound.Token, error) { return outbound.Token{}, nil })
+	_ func(outbound.Fetcher, *outbound.SourceOptions) *outbound.Source                        = outbound.NewSource
+	_ func(*outbound.Source, context.Context) (outbound.Token, error)                         = (*outbound.Source).Token
+	_ func(*outbound.Source, outbound.Token)                                                  = (*outbound.Source).Invalidate
+	_                                                                                         = outbound.SourceOptions{RefreshAhead: 0, ExpiryMargin: 0, Now: time.Now}
+	_ func(*outbound.Source) func(http.RoundTripper) http.RoundTripper                        = outbound.Bearer
+	_ func(string, string) func(http.RoundTripper) http.RoundTripper                          = outbound.Header
+	_ func(string) func(http.RoundTripper) http.RoundTripper                                  = outbound.UserAgent
 	_ func(http.RoundTripper, ...func(http.RoundTripper) http.RoundTripper) http.RoundTripper = outbound.Chain
-	_ outbound.Fetcher = &outbound.ClientCredentials{TokenURL: "", ClientID: "", ClientSecret: "", Scopes: nil, Client: nil}
-	_ func([]byte, []byte) (tls.Certificate, error) = mtls.LoadPEM
-	_ func([]byte, string) (tls.Certificate, error) = mtls.LoadPFX
-	_ func(efi.Config) (*http.Client, error) = efi.New
-	_ func(sopague.Config) (*http.Client, error) = sopague.New
-	_ func(divipay.Config) (*http.Client, error) = divipay.New
-	_ func(bankingapi.Config) (*http.Client, error) = bankingapi.New
-	_ func(asaas.Config) (*http.Client, error) = asaas.New
-	_ = efi.Config{Environment: efi.Production, BaseURL: "", Base: nil, ClientID: "", ClientSecret: "", Certificates: []tls.Certificate{}, RootCAs: (*x509.CertPool)(nil), API: efi.Charges}
-	_ = sopague.Config{Environment: sopague.Sandbox, UserName: "", Password: "", API: sopague.Integration, BaseURL: "", Base: nil}
-	_ = divipay.Config{Environment: divipay.Production, ClientID: "", ClientSecret: "", BaseURL: "", Base: nil}
-	_ = bankingapi.Config{Environment: bankingapi.Sandbox, ClientID: "", ClientSecret: "", Certificates: nil, RootCAs: nil, BaseURL: "", Base: nil}
-	_ = asaas.Config{Environment: asaas.Production, APIKey: "", UserAgent: "", BaseURL: "", Base: nil}
-	_ efi.Environment = efi.Sandbox
-	_ efi.API = efi.Pix
+	_ outbound.Fetcher                                                                        = &outbound.ClientCredentials{TokenURL: "", ClientID: "", ClientSecret: "", Scopes: nil, Client: nil}
+	_ func([]byte, []byte) (tls.Certificate, error)                                           = mtls.LoadPEM
+	_ func([]byte, string) (tls.Certificate, error)                                           = mtls.LoadPFX
+	_ func(efi.Config) (*http.Client, error)                                                  = efi.New
+	_ func(sopague.Config) (*http.Client, error)                                              = sopague.New
+	_ func(divipay.Config) (*http.Client, error)                                              = divipay.New
+	_ func(bankingapi.Config) (*http.Client, error)                                           = bankingapi.New
+	_ func(asaas.Config) (*http.Client, error)                                                = asaas.New
+	_                                                                                         = efi.Config{Environment: efi.Production, BaseURL: "", Base: nil, ClientID: "", ClientSecret: "", Certificates: []tls.Certificate{}, RootCAs: (*x509.CertPool)(nil), API: efi.Charges}
+	_                                                                                         = sopague.Config{Environment: sopague.Sandbox, UserName: "", Password: "", API: sopague.Integration, BaseURL: "", Base: nil}
+	_                                                                                         = divipay.Config{Environment: divipay.Production, ClientID: "", ClientSecret: "", BaseURL: "", Base: nil}
+	_                                                                                         = bankingapi.Config{Environment: bankingapi.Sandbox, ClientID: "", ClientSecret: "", Certificates: nil, RootCAs: nil, BaseURL: "", Base: nil}
+	_                                                                                         = asaas.Config{Environment: asaas.Production, APIKey: "", UserAgent: "", BaseURL: "", Base: nil}
+	_ efi.Environment                                                                         = efi.Sandbox
+	_ efi.API                                                                                 = efi.Pix
 
-	_ = inbound.Principal{Subject: "", Scheme: "", KeyID: "", Scopes: nil, Claims: map[string]any{}}
-	_ error = &inbound.Error{Status: 0, Code: "", Description: "", Err: nil}
-	_ func(*inbound.Error) error = (*inbound.Error).Unwrap
-	_ func(context.Context, *inbound.Principal) context.Context = inbound.NewContext
-	_ func(context.Context) (*inbound.Principal, bool) = inbound.FromContext
-	_ func(inbound.JWTOptions) (inbound.Validator, error) = inbound.BearerJWT
-	_ = inbound.JWTOptions{Keys: nil, Algorithms: []string{}, Issuer: "", Audience: "", Leeway: 0}
-	_ func(map[string]any) (inbound.KeySet, error) = inbound.StaticKeys
-	_ func(string, *inbound.JWKSOptions) (inbound.KeySet, error) = inbound.JWKS
+	_                                                                           = inbound.Principal{Subject: "", Scheme: "", KeyID: "", Scopes: nil, Claims: map[string]any{}}
+	_ error                                                                     = &inbound.Error{Status: 0, Code: "", Description: "", Err: nil}
+	_ func(*inbound.Error) error                                                = (*inbound.Error).Unwrap
+	_ func(context.Context, *inbound.Principal) context.Context                 = inbound.NewContext
+	_ func(context.Context) (*inbound.Principal, bool)                          = inbound.FromContext
+	_ func(inbound.JWTOptions) (inbound.Validator, error)                       = inbound.BearerJWT
+	_                                                                           = inbound.JWTOptions{Keys: nil, Algorithms: []string{}, Issuer: "", Audience: "", Leeway: 0}
+	_ func(map[string]any) (inbound.KeySet, error)                              = inbound.StaticKeys
+	_ func(string, *inbound.JWKSOptions) (inbound.KeySet, error)                = inbound.JWKS
 	_ func(inbound.KeyStore, *inbound.APIKeyOptions) (inbound.Validator, error) = inbound.APIKey
-	_ = inbound.APIKeyOptions{Header: "", Environments: map[string]string{}, Environment: ""}
-	_ func(map[string]*inbound.Principal) inbound.KeyStore = inbound.HashedKeys
-	_ func() inbound.Validator = inbound.UserAgent
-	_ func(...inbound.Validator) inbound.Validator = inbound.All
-	_ func(inbound.Validator, *middleware.Options) (*middleware.Guard, error) = middleware.New
-	_ func(*middleware.Guard, *http.Request) (*http.Request, error) = (*middleware.Guard).Check
-	_ func(*middleware.Guard, http.ResponseWriter, *http.Request, error) = (*middleware.Guard).WriteError
-	_ func(*middleware.Guard) func(http.Handler) http.Handler = stdauth.Require
-	_ func(*middleware.Guard) gin.HandlerFunc = ginauth.Require
-	_ func(*middleware.Guard) echo.MiddlewareFunc = echoauth.Require
+	_                                                                           = inbound.APIKeyOptions{Header: "", Environments: map[string]string{}, Environment: ""}
+	_ func(map[string]*inbound.Principal) inbound.KeyStore                      = inbound.HashedKeys
+	_ func() inbound.Validator                                                  = inbound.UserAgent
+	_ func(...inbound.Validator) inbound.Validator                              = inbound.All
+	_ func(inbound.Validator, *middleware.Options) (*middleware.Guard, error)   = middleware.New
+	_ func(*middleware.Guard, *http.Request) (*http.Request, error)             = (*middleware.Guard).Check
+	_ func(*middleware.Guard, http.ResponseWriter, *http.Request, error)        = (*middleware.Guard).WriteError
+	_ func(*middleware.Guard) func(http.Handler) http.Handler                   = stdauth.Require
+	_ func(*middleware.Guard) gin.HandlerFunc                                   = ginauth.Require
+	_ func(*middleware.Guard) echo.MiddlewareFunc                               = echoauth.Require
 )
 
 type ks struct{}
@@ -81,6 +81,8 @@ var _ inbound.KeySet = ks{}
 
 type store struct{}
 
-func (store) Lookup(ctx context.Context, sha256 [32]byte) (*inbound.Principal, error) { return nil, nil }
+func (store) Lookup(ctx context.Context, sha256 [32]byte) (*inbound.Principal, error) {
+	return nil, nil
+}
 
 var _ inbound.KeyStore = store{}
