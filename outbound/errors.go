@@ -1,6 +1,9 @@
 package outbound
 
 import (
+	"bytes"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"io"
@@ -48,10 +51,12 @@ type Error struct {
 	// Status is the HTTP status code, 0 if there was no response.
 	Status int
 	// Code is the provider's machine-readable error code, if any: OAuth2's
-	// "error", Asaas's errors[0].code, DiviPay's "error".
+	// "error", Asaas's errors[0].code, DiviPay's "message" (the status
+	// phrase, e.g. "Unauthorized").
 	Code string
 	// Message is the provider's human-readable message, if any: OAuth2's
-	// "error_description", Asaas's errors[0].description, DiviPay's "message".
+	// "error_description", Asaas's errors[0].description, DiviPay's "error"
+	// (e.g. "Invalid credentials").
 	Message string
 	// RetryAfter is the delay the provider asked for with Retry-After, if any.
 	RetryAfter time.Duration
@@ -101,17 +106,38 @@ func (e *Error) Is(target error) bool {
 	switch target {
 	case ErrInvalidCredentials:
 		// Some endpoints answer 200 with a failure flag; those carry the
-		// sentinel as Err, which Unwrap exposes.
-		return e.Status == http.StatusUnauthorized
+		// sentinel as Err, which Unwrap exposes. OAuth2 servers may refuse a
+		// client with 400 invalid_client (RFC 6749 §5.2).
+		return e.Status == http.StatusUnauthorized ||
+			(e.Status == http.StatusBadRequest && (e.Code == "invalid_client" || e.Code == "unauthorized_client"))
 	case ErrForbidden:
 		return e.Status == http.StatusForbidden
 	case ErrRateLimited:
 		return e.Status == http.StatusTooManyRequests
 	case ErrUnavailable:
-		return e.Status >= 500 || (e.Status == 0 && e.Err != nil && !errors.Is(e.Err, ErrInvalidResponse) &&
-			!errors.Is(e.Err, ErrInvalidCredentials) && !errors.Is(e.Err, ErrForbidden))
+		return e.Status >= 500 || (e.Status == 0 && e.Err != nil && transient(e.Err))
 	}
 	return false
+}
+
+// transient reports whether err, met before any response, is the kind that
+// may pass (a refused connection, a timeout), rather than a mistake to fix
+// (an untrusted certificate, a configuration error).
+func transient(err error) bool {
+	var (
+		unknownCA   x509.UnknownAuthorityError
+		invalidCert x509.CertificateInvalidError
+		hostname    x509.HostnameError
+		verify      *tls.CertificateVerificationError
+	)
+	switch {
+	case errors.Is(err, ErrInvalidResponse), errors.Is(err, ErrInvalidCredentials), errors.Is(err, ErrForbidden),
+		errors.Is(err, ErrInvalidConfig), errors.Is(err, ErrHostNotAllowed):
+		return false
+	case errors.As(err, &unknownCA), errors.As(err, &invalidCert), errors.As(err, &hostname), errors.As(err, &verify):
+		return false
+	}
+	return true
 }
 
 // Permanent reports whether retrying the same request cannot succeed: the
@@ -152,9 +178,11 @@ const maxErrorText = 512
 func parseErrorBody(body []byte) (code, message string) {
 	var v struct {
 		// OAuth2 (RFC 6749 §5.2) and DiviPay's {statusCode, message, error}.
+		// Either may be a string or, in some frameworks (NestJS validation
+		// errors), an object or a list; only strings are used.
 		Error            json.RawMessage `json:"error"`
 		ErrorDescription string          `json:"error_description"`
-		Message          string          `json:"message"`
+		Message          json.RawMessage `json:"message"`
 		// Asaas.
 		Errors []struct {
 			Code        string `json:"code"`
@@ -164,20 +192,43 @@ func parseErrorBody(body []byte) (code, message string) {
 	if json.Unmarshal(body, &v) != nil {
 		return "", ""
 	}
-	var errStr string
-	_ = json.Unmarshal(v.Error, &errStr) // "error" may be an object in some APIs; only a string is used
+	errStr, msg := jsonText(v.Error), jsonText(v.Message)
 	switch {
 	case len(v.Errors) > 0:
 		code, message = v.Errors[0].Code, v.Errors[0].Description
 	case errStr != "" && v.ErrorDescription != "":
 		code, message = errStr, v.ErrorDescription
-	case errStr != "" && v.Message != "":
-		// DiviPay: {"statusCode":401,"message":"Unauthorized","error":"Invalid credentials"}.
-		code, message = v.Message, errStr
+	case errStr != "" && msg != "":
+		// DiviPay: {"statusCode":401,"message":"Unauthorized","error":"Invalid credentials"};
+		// NestJS validation: {"statusCode":400,"message":["client_id must be a string"],"error":"Bad Request"}.
+		if jsonIsList(v.Message) {
+			code, message = errStr, msg
+		} else {
+			code, message = msg, errStr
+		}
 	default:
-		code, message = errStr, v.Message
+		code, message = errStr, msg
 	}
 	return clip(code), clip(message)
+}
+
+// jsonText returns a JSON string's value, or a list of strings joined with
+// "; ", or "" for anything else.
+func jsonText(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var list []string
+	if json.Unmarshal(raw, &list) == nil {
+		return strings.Join(list, "; ")
+	}
+	return ""
+}
+
+func jsonIsList(raw json.RawMessage) bool {
+	raw = bytes.TrimSpace(raw)
+	return len(raw) > 0 && raw[0] == '['
 }
 
 func clip(s string) string {

@@ -42,7 +42,13 @@ func (r *tokenRequest) post(ctx context.Context, client *http.Client) ([]byte, e
 	if r.basicUser != "" || r.basicPass != "" {
 		req.SetBasicAuth(r.basicUser, r.basicPass)
 	}
-	resp, err := client.Do(req)
+	// A token request carries credentials; net/http would re-send its body
+	// (and, to the same host, its Authorization) on a 307 or 308, to wherever
+	// the redirect points. Token endpoints do not redirect, so none is
+	// followed: the 3xx is answered as an invalid response.
+	noRedirect := *client
+	noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := noRedirect.Do(req)
 	if err != nil {
 		// *url.Error repeats the URL, which may hold credentials; keep
 		// only its cause.
@@ -60,9 +66,12 @@ func (r *tokenRequest) post(ctx context.Context, client *http.Client) ([]byte, e
 	if !ok(resp.StatusCode) {
 		e := ResponseError(r.op, resp)
 		e.URL = safeURL
-		if resp.StatusCode < 300 {
+		switch {
+		case resp.StatusCode < 300:
 			// A success the endpoint is not documented to send.
 			e.Err = fmt.Errorf("%w: unexpected status", ErrInvalidResponse)
+		case resp.StatusCode < 400:
+			e.Err = fmt.Errorf("%w: redirect not followed: token requests carry credentials", ErrInvalidResponse)
 		}
 		return nil, e
 	}

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -292,4 +293,34 @@ func FuzzParseErrorBody(f *testing.F) {
 			t.Fatalf("control characters kept: %q %q", code, msg)
 		}
 	})
+}
+
+// A token request carries credentials: a redirect from the token endpoint is
+// not followed, so they never reach the redirect's target.
+func TestTokenRequestsDoNotFollowRedirects(t *testing.T) {
+	var leaked atomic.Int64
+	thief := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		leaked.Add(1)
+		_, _ = io.WriteString(w, `{"token":"stolen","access_token":"stolen"}`)
+	}))
+	defer thief.Close()
+	for _, status := range []int{http.StatusTemporaryRedirect, http.StatusPermanentRedirect, http.StatusFound} {
+		redirector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, thief.URL+"/auth", status)
+		}))
+		fetchers := []Fetcher{
+			&JSONFetcher{URL: redirector.URL, TokenField: "token", Body: map[string]string{"client_secret": "SUPERSECRET"}},
+			&ClientCredentials{TokenURL: redirector.URL, ClientID: "id", ClientSecret: "SUPERSECRET"},
+		}
+		for _, f := range fetchers {
+			_, err := f.Fetch(context.Background())
+			if !errors.Is(err, ErrInvalidResponse) {
+				t.Errorf("%d: err = %v, want ErrInvalidResponse", status, err)
+			}
+		}
+		redirector.Close()
+	}
+	if leaked.Load() != 0 {
+		t.Fatalf("the redirect target received %d token requests", leaked.Load())
+	}
 }

@@ -3,7 +3,6 @@ package outbound
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -62,7 +61,7 @@ type JSONFetcher struct {
 func (j *JSONFetcher) Fetch(ctx context.Context) (Token, error) {
 	const op = "fetch token"
 	if j.TokenField == "" {
-		return Token{}, &Error{Op: op, URL: redactURL(j.URL), Err: errors.New("JSONFetcher.TokenField is empty")}
+		return Token{}, &Error{Op: op, URL: redactURL(j.URL), Err: fmt.Errorf("%w: JSONFetcher.TokenField is empty", ErrInvalidConfig)}
 	}
 	body, err := json.Marshal(j.Body)
 	if err != nil {

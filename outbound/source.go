@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"sync/atomic"
 	"time"
 
@@ -46,7 +47,8 @@ type SourceOptions struct {
 	// MinBackoff and MaxBackoff bound the exponential backoff (with jitter)
 	// after failed fetches. A Retry-After sent with a 429 or 503 lengthens the
 	// delay up to MaxRetryAfter. Zero means DefaultMinBackoff (1 s) and
-	// DefaultMaxBackoff (1 min).
+	// DefaultMaxBackoff (1 min). MinBackoff is also the least time between two
+	// invalidations (see Invalidate).
 	MinBackoff, MaxBackoff time.Duration
 	// Now is the clock. Nil means time.Now.
 	Now func() time.Time
@@ -126,6 +128,9 @@ type Source struct {
 	cur        atomic.Pointer[entry]
 	fail       atomic.Pointer[failure]
 	refreshing atomic.Bool
+	// lastInvalidate is when Invalidate last dropped a token (unix
+	// nanoseconds on the Source's clock), for its rate limit.
+	lastInvalidate atomic.Int64
 	// group deduplicates fetches. Each Source has its own group, so two
 	// Sources (two credentials) never share a flight.
 	group singleflight.Group
@@ -277,8 +282,16 @@ func (s *Source) fetch(ctx context.Context, background bool) (*entry, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.fetchTimeout)
 	tok, err := s.f.Fetch(ctx)
 	cancel()
-	if err == nil && tok.Value == "" {
-		err = &Error{Op: "fetch token", Err: ErrInvalidResponse}
+	switch {
+	case err != nil:
+	case tok.Value == "":
+		err = &Error{Op: "fetch token", Err: fmt.Errorf("%w: empty token", ErrInvalidResponse)}
+	case !tok.Expiry.IsZero() && !s.now().Before(tok.Expiry):
+		// Stored, it would send every caller back to the endpoint at once,
+		// and each of those fetches would "succeed": as a failure, it backs
+		// off. A zone-less expiry that is really local time, or a clock far
+		// ahead of the provider's, end up here.
+		err = &Error{Op: "fetch token", Err: fmt.Errorf("%w: the token had expired on arrival", ErrInvalidResponse)}
 	}
 	if err != nil {
 		s.failures.Add(1)
@@ -338,20 +351,35 @@ func (s *Source) recordFailure(err error) time.Duration {
 	// a provider.
 	d = d/2 + rand.N(d/2+1)
 	var oe *Error
-	if errors.As(err, &oe) && oe.RetryAfter > d {
+	if errors.As(err, &oe) && (oe.Status == http.StatusTooManyRequests || oe.Status == http.StatusServiceUnavailable) &&
+		oe.RetryAfter > d {
 		d = min(oe.RetryAfter, MaxRetryAfter)
 	}
 	s.fail.Store(&failure{err: err, until: s.now().Add(d), attempts: attempts})
 	return d
 }
 
-// Invalidate drops the cached token if it is still stale, so that the next
-// Token call fetches a new one. It is what to call when an API answers 401 to
-// that token. A token that has already been replaced is left alone, so many
-// callers reporting the same rejected token cause one fetch, not many.
+// Invalidate drops the cached token if it is still the current one, so that
+// the next Token call fetches a new one. It is what to call when an API
+// answers 401 to that token. A token that has already been replaced is left
+// alone, so many callers reporting the same rejected token cause one fetch,
+// not many.
+//
+// Invalidations are rate-limited: after one that dropped a token, further
+// ones within MinBackoff are ignored. An API that answers 401 for reasons
+// other than the token (a permission, an allowlist) then costs at most one
+// token fetch per MinBackoff, rather than one per request.
 func (s *Source) Invalidate(stale Token) {
 	e := s.cur.Load()
-	if e != nil && e.tok.Value == stale.Value {
+	if e == nil || e.tok.Value != stale.Value {
+		return
+	}
+	now := s.now().UnixNano()
+	last := s.lastInvalidate.Load()
+	if last != 0 && now-last < int64(s.minBackoff) {
+		return
+	}
+	if s.lastInvalidate.CompareAndSwap(last, now) {
 		s.cur.CompareAndSwap(e, nil)
 	}
 }

@@ -436,3 +436,56 @@ func BenchmarkSourceTokenFresh(b *testing.B) {
 		}
 	})
 }
+
+func TestSourceTokenExpiredOnArrivalBacksOff(t *testing.T) {
+	clk := newClock()
+	var calls atomic.Int64
+	src := NewSource(FetcherFunc(func(context.Context) (Token, error) {
+		calls.Add(1)
+		return Token{Value: "old", Expiry: clk.Now().Add(-time.Second)}, nil
+	}), &SourceOptions{Now: clk.Now})
+	for range 100 {
+		if _, err := src.Token(context.Background()); !errors.Is(err, ErrInvalidResponse) {
+			t.Fatalf("err = %v, want ErrInvalidResponse", err)
+		}
+	}
+	if calls.Load() != 1 {
+		t.Fatalf("fetches = %d, want 1 (then backoff)", calls.Load())
+	}
+}
+
+func TestSourceRetryAfterOnlyFor429And503(t *testing.T) {
+	for _, tt := range []struct {
+		status  int
+		honored bool
+	}{{429, true}, {503, true}, {500, false}, {502, false}} {
+		clk := newClock()
+		src := NewSource(FetcherFunc(func(context.Context) (Token, error) {
+			return Token{}, &Error{Status: tt.status, RetryAfter: 5 * time.Minute}
+		}), &SourceOptions{Now: clk.Now, MinBackoff: time.Second, MaxBackoff: time.Second})
+		_, _ = src.Token(context.Background())
+		d := src.fail.Load().until.Sub(clk.Now())
+		if got := d == 5*time.Minute; got != tt.honored {
+			t.Errorf("status %d: backoff %v, Retry-After honoured = %v, want %v", tt.status, d, got, tt.honored)
+		}
+	}
+}
+
+func TestSourceInvalidateIsRateLimited(t *testing.T) {
+	clk := newClock()
+	f := &countingFetcher{clk: clk, life: time.Hour}
+	src := NewSource(f, &SourceOptions{Now: clk.Now, MinBackoff: 10 * time.Second})
+	ctx := context.Background()
+	t1, _ := src.Token(ctx)
+	src.Invalidate(t1)
+	t2, _ := src.Token(ctx)
+	src.Invalidate(t2) // within MinBackoff: ignored
+	if tok, _ := src.Token(ctx); tok.Value != t2.Value || f.calls.Load() != 2 {
+		t.Fatalf("second invalidation within MinBackoff took effect (%d fetches)", f.calls.Load())
+	}
+	clk.Advance(11 * time.Second)
+	src.Invalidate(t2)
+	if tok, _ := src.Token(ctx); tok.Value == t2.Value || f.calls.Load() != 3 {
+		t.Fatalf("invalidation after MinBackoff ignored (%d fetches)", f.calls.Load())
+	}
+}

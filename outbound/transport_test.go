@@ -119,10 +119,12 @@ func TestBearerNoRetryWithoutReplayableBody(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	// tok-1 (refused, not retried), then tok-2 and tok-3 for the GET, whose
-	// nil body can be replayed: two fetches, one retry, both refused.
-	if n.Load() != 3 {
-		t.Fatalf("fetches = %d, want 3", n.Load())
+	// tok-1 was refused and not retried; the GET got tok-2, refused too, but
+	// that second invalidation within MinBackoff is ignored (an API refusing
+	// everything must not cost a token fetch per request): no third fetch,
+	// no retry.
+	if n.Load() != 2 {
+		t.Fatalf("fetches = %d, want 2", n.Load())
 	}
 }
 
@@ -313,6 +315,8 @@ func TestResponseErrorParsesProviderBodies(t *testing.T) {
 		{"rate limited", `slow down`, "7", 429, "", "", ErrRateLimited, 7 * time.Second},
 		{"unavailable", `<html>`, "", 503, "", "", ErrUnavailable, 0},
 		{"control chars", `{"error":"a\u0000b\nc"}`, "", 400, "a b c", "", nil, 0},
+		{"nestjs validation", `{"statusCode":400,"message":["client_id must be a string","client_secret should not be empty"],"error":"Bad Request"}`, "", 400, "Bad Request", "client_id must be a string; client_secret should not be empty", nil, 0},
+		{"oauth2 invalid_client as 400", `{"error":"invalid_client"}`, "", 400, "invalid_client", "", ErrInvalidCredentials, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -387,5 +391,51 @@ func TestCloseIdleConnectionsReachesBase(t *testing.T) {
 	client.CloseIdleConnections()
 	if base.closed.Load() != 1 {
 		t.Fatalf("base CloseIdleConnections called %d times, want 1", base.closed.Load())
+	}
+}
+
+// An API that answers 401 to everything costs a bounded number of token
+// fetches, not one per request.
+func TestBearerRefusingAPIDoesNotStormTheTokenEndpoint(t *testing.T) {
+	a := newAPI(t)
+	a.setValid("never")
+	f, n := seqFetcher()
+	client := &http.Client{Transport: Chain(nil, Bearer(NewSource(f, &SourceOptions{MinBackoff: time.Hour})))}
+	for range 50 {
+		resp, err := client.Get(a.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("status %d", resp.StatusCode)
+		}
+	}
+	a.mu.Lock()
+	calls := len(a.bodies)
+	a.mu.Unlock()
+	if n.Load() != 2 || calls != 51 {
+		t.Fatalf("%d token fetches and %d API calls, want 2 and 51", n.Load(), calls)
+	}
+}
+
+func TestErrorUnavailableOnlyForTransientCauses(t *testing.T) {
+	srv := httptest.NewTLSServer(http.NotFoundHandler())
+	defer srv.Close()
+	// A client that does not trust the server's certificate: a mistake to
+	// fix, not an outage.
+	cc := &ClientCredentials{TokenURL: srv.URL, ClientID: "id", ClientSecret: "s"}
+	_, err := cc.Fetch(context.Background())
+	if err == nil || errors.Is(err, ErrUnavailable) {
+		t.Fatalf("untrusted certificate: err = %v, must not be ErrUnavailable", err)
+	}
+	srv.Close()
+	cc.Client = srv.Client()
+	if _, err = cc.Fetch(context.Background()); !errors.Is(err, ErrUnavailable) {
+		t.Fatalf("closed server: err = %v, want ErrUnavailable", err)
+	}
+	_, err = (&JSONFetcher{URL: "https://x.example"}).Fetch(context.Background())
+	if !errors.Is(err, ErrInvalidConfig) || errors.Is(err, ErrUnavailable) {
+		t.Fatalf("no TokenField: err = %v", err)
 	}
 }

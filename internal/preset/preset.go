@@ -4,9 +4,11 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/gatehouse-go/gatehouse/outbound"
 	"github.com/gatehouse-go/gatehouse/outbound/mtls"
@@ -41,6 +43,9 @@ func Transport(o TransportOptions) (http.RoundTripper, *mtls.Set, error) {
 	if o.CertificateSet != nil && len(o.Certificates) > 0 {
 		return nil, nil, Errorf(o.Provider, "set Certificates or CertificateSet, not both")
 	}
+	if o.CertificateSet != nil && len(o.CertificateSet.Certificates()) == 0 {
+		return nil, nil, Errorf(o.Provider, "CertificateSet holds no certificate")
+	}
 	if o.RequireCertificates && len(o.Certificates) == 0 && o.CertificateSet == nil {
 		return nil, nil, Errorf(o.Provider, "Certificates is required: the provider authenticates the client with mTLS")
 	}
@@ -48,36 +53,61 @@ func Transport(o TransportOptions) (http.RoundTripper, *mtls.Set, error) {
 		if o.Base != nil {
 			return o.Base, nil, nil
 		}
-		return http.DefaultTransport.(*http.Transport).Clone(), nil, nil
+		return defaultTransport(), nil, nil
 	}
 	var t *http.Transport
 	switch b := o.Base.(type) {
 	case nil:
-		t = http.DefaultTransport.(*http.Transport).Clone()
+		t = defaultTransport()
 	case *http.Transport:
 		t = b.Clone()
 	default:
 		return nil, nil, Errorf(o.Provider, "Base must be nil or an *http.Transport when Certificates or RootCAs are set, not %T", o.Base)
 	}
 	set := o.CertificateSet
-	var cfg *tls.Config
-	if set != nil {
-		cfg = set.TLSConfig(o.RootCAs)
-	} else if len(o.Certificates) > 0 {
+	if set == nil && len(o.Certificates) > 0 {
 		var err error
 		set, err = mtls.NewSet(o.Certificates...)
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w: %w", o.Provider, outbound.ErrInvalidConfig, err)
 		}
-		cfg = set.TLSConfig(o.RootCAs)
-	} else {
-		cfg = &tls.Config{RootCAs: o.RootCAs, MinVersion: tls.VersionTLS12}
 	}
-	if t.TLSClientConfig != nil && t.TLSClientConfig.ServerName != "" {
-		cfg.ServerName = t.TLSClientConfig.ServerName
+	// The user's TLS settings (roots, ServerName, ciphers, session cache)
+	// are kept; only what this configuration says is set on a copy.
+	cfg := &tls.Config{}
+	if t.TLSClientConfig != nil {
+		cfg = t.TLSClientConfig.Clone()
+	}
+	if cfg.MinVersion < tls.VersionTLS12 {
+		cfg.MinVersion = tls.VersionTLS12
+	}
+	if o.RootCAs != nil {
+		cfg.RootCAs = o.RootCAs
+	}
+	if set != nil {
+		cfg.Certificates = nil
+		cfg.GetClientCertificate = set.GetClientCertificate
 	}
 	t.TLSClientConfig = cfg
 	return t, set, nil
+}
+
+// defaultTransport is a clone of http.DefaultTransport, or a transport with
+// the same proxy and timeout settings if a program replaced it with another
+// type.
+func defaultTransport() *http.Transport {
+	if t, ok := http.DefaultTransport.(*http.Transport); ok {
+		return t.Clone()
+	}
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          100,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: time.Second,
+	}
 }
 
 // BaseURL returns override when set, else def, checked to be an absolute
@@ -182,7 +212,9 @@ func Build(s Spec) (*Built, error) {
 	b := &Built{Set: set}
 	decs := append([]func(http.RoundTripper) http.RoundTripper{OnlyHost(s.BaseURL)}, s.Decorators...)
 	if s.Fetcher != nil {
-		b.Source = outbound.NewSource(s.Fetcher(&http.Client{Transport: rt}), s.SourceOptions)
+		// The token client is held to the provider's host as well.
+		tokenClient := &http.Client{Transport: outbound.Chain(rt, OnlyHost(s.BaseURL))}
+		b.Source = outbound.NewSource(s.Fetcher(tokenClient), s.SourceOptions)
 		decs = append(decs, outbound.Bearer(b.Source))
 	}
 	b.Client = &http.Client{Transport: outbound.Chain(rt, decs...)}

@@ -2,13 +2,17 @@ package preset
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
 	"testing"
 
+	"github.com/gatehouse-go/gatehouse/internal/testpki"
 	"github.com/gatehouse-go/gatehouse/outbound"
+	"github.com/gatehouse-go/gatehouse/outbound/mtls"
 )
 
 func TestBaseURL(t *testing.T) {
@@ -96,3 +100,30 @@ func TestOnlyHostMatching(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func TestTransportKeepsUserTLSSettings(t *testing.T) {
+	roots := x509.NewCertPool()
+	base := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots, ServerName: "api.example", MinVersion: tls.VersionTLS13}}
+	ca, err := testpki.NewCA("test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, err := ca.Issue(testpki.LeafOptions{Client: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt, set, err := Transport(TransportOptions{Provider: "p", Base: base, Certificates: []tls.Certificate{leaf.TLS}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := rt.(*http.Transport).TLSClientConfig
+	if cfg.RootCAs != roots || cfg.ServerName != "api.example" || cfg.MinVersion != tls.VersionTLS13 || cfg.GetClientCertificate == nil || set == nil {
+		t.Fatalf("TLS settings lost: %+v", cfg)
+	}
+	if base.TLSClientConfig.GetClientCertificate != nil {
+		t.Fatal("the user's transport was modified")
+	}
+	if _, _, err := Transport(TransportOptions{Provider: "p", CertificateSet: &mtls.Set{}}); !errors.Is(err, outbound.ErrInvalidConfig) {
+		t.Fatalf("empty CertificateSet: err = %v", err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/gatehouse-go/gatehouse/internal/preset"
@@ -88,16 +89,17 @@ func New(cfg Config) (*http.Client, error) {
 	if env != cfg.Environment {
 		return nil, preset.Errorf(provider, "APIKey is a %s key but Environment is %s", name(env), name(cfg.Environment))
 	}
+	base, err := preset.BaseURL(provider, cfg.BaseURL, BaseURL(cfg.Environment))
+	if err != nil {
+		return nil, err
+	}
+	// A BaseURL on the other environment's host would send the key there.
 	other := Production
 	if cfg.Environment == Production {
 		other = Sandbox
 	}
-	if strings.HasPrefix(cfg.BaseURL, BaseURL(other)) {
-		return nil, preset.Errorf(provider, "BaseURL is the %s URL but Environment is %s", name(other), name(cfg.Environment))
-	}
-	base, err := preset.BaseURL(provider, cfg.BaseURL, BaseURL(cfg.Environment))
-	if err != nil {
-		return nil, err
+	if hostOf(base) == hostOf(BaseURL(other)) {
+		return nil, preset.Errorf(provider, "BaseURL is on the %s host but Environment is %s", name(other), name(cfg.Environment))
 	}
 	b, err := preset.Build(preset.Spec{
 		TransportOptions: preset.TransportOptions{Provider: provider, Base: cfg.Base},
@@ -111,6 +113,16 @@ func New(cfg Config) (*http.Client, error) {
 		return nil, err
 	}
 	return b.Client, nil
+}
+
+// hostOf returns the lower-cased host name of a URL already checked by
+// preset.BaseURL.
+func hostOf(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return ""
+	}
+	return strings.ToLower(u.Hostname())
 }
 
 func name(e Environment) string {

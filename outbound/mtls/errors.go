@@ -28,9 +28,6 @@ var (
 	// ErrMalformed: the input could not be parsed (bad PEM, bad DER, an
 	// unsupported PFX structure or key type, an encrypted PEM key).
 	ErrMalformed = errors.New("mtls: malformed certificate or key")
-	// ErrNotAccepted: the server's certificate request accepts none of the
-	// currently valid certificates (other signature algorithms or CAs).
-	ErrNotAccepted = errors.New("mtls: no certificate is acceptable to the server")
 )
 
 // Error is the error type of this package: what was attempted, on which

@@ -94,13 +94,19 @@ func (s *Set) Certificates() []tls.Certificate {
 	return out
 }
 
-// GetClientCertificate implements tls.Config.GetClientCertificate. It
-// returns the certificate that is valid now, is accepted by cri (signature
+// GetClientCertificate implements tls.Config.GetClientCertificate. Among the
+// certificates valid now it prefers those that cri accepts (signature
 // algorithms and acceptable CAs, see tls.CertificateRequestInfo.
-// SupportsCertificate) and expires last; on a tie, the one given first.
+// SupportsCertificate), and among those the one that expires last; on a tie,
+// the one given first.
 //
-// When none qualifies it returns an error, which aborts the handshake with a
-// message that says why (ErrExpired, ErrNotYetValid, ErrNotAccepted or
+// When no valid certificate is accepted by cri, it still presents the valid
+// one that expires last, as curl and OpenSSL do: a server's list of
+// acceptable CAs often names only a root while a PFX holds a leaf issued by an
+// intermediate, and the server, not this side, should decide.
+//
+// When no certificate is valid now it returns an error, which aborts the
+// handshake with a message that says why (ErrExpired, ErrNotYetValid or
 // ErrNoCertificate), rather than sending no certificate and leaving the
 // server to answer with a less helpful alert.
 func (s *Set) GetClientCertificate(cri *tls.CertificateRequestInfo) (*tls.Certificate, error) {
@@ -110,9 +116,8 @@ func (s *Set) GetClientCertificate(cri *tls.CertificateRequestInfo) (*tls.Certif
 	}
 	now := s.now()
 	var (
-		best                        *entry
-		expired, early, notAccepted int
-		lastRefusal                 error
+		best, fallback *entry
+		expired, early int
 	)
 	for i := range *p {
 		e := &(*p)[i]
@@ -124,12 +129,11 @@ func (s *Set) GetClientCertificate(cri *tls.CertificateRequestInfo) (*tls.Certif
 			expired++
 			continue
 		}
-		if cri != nil {
-			if err := cri.SupportsCertificate(e.cert); err != nil {
-				notAccepted++
-				lastRefusal = err
-				continue
-			}
+		if fallback == nil || e.notAfter.After(fallback.notAfter) {
+			fallback = e
+		}
+		if cri != nil && cri.SupportsCertificate(e.cert) != nil {
+			continue
 		}
 		if best == nil || e.notAfter.After(best.notAfter) {
 			best = e
@@ -138,10 +142,11 @@ func (s *Set) GetClientCertificate(cri *tls.CertificateRequestInfo) (*tls.Certif
 	if best != nil {
 		return best.cert, nil
 	}
+	if fallback != nil {
+		return fallback.cert, nil
+	}
 	var err error
 	switch {
-	case notAccepted > 0:
-		err = fmt.Errorf("%w: %v", ErrNotAccepted, lastRefusal)
 	case early > 0:
 		err = fmt.Errorf("%w: none of %d certificates is valid yet", ErrNotYetValid, early)
 	default:
