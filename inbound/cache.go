@@ -6,8 +6,11 @@ import (
 )
 
 // DefaultCacheSize is the number of verified tokens a BearerJWT validator
-// remembers when JWTOptions.CacheSize is 0. At a few hundred bytes per entry
-// (the token, its claims and the Principal) this is a few megabytes.
+// remembers when JWTOptions.CacheSize is 0. An entry holds the token (the
+// map key), its decoded claims and the Principal: typically one or two KiB for
+// a token of a few hundred bytes, so about 10–20 MB when full, and up to about
+// 100 MB with tokens near the 8 KiB size limit. The bound is a count of
+// entries, not of bytes: lower CacheSize where memory is tight.
 const DefaultCacheSize = 10_000
 
 // cacheEntry is a token that fully verified. Everything in it is read-only

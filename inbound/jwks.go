@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -54,6 +56,13 @@ type JWKSOptions struct {
 	// once, so a flood of made-up kids costs the issuer at most one request
 	// per interval. Default DefaultJWKSUnknownKIDInterval (1 minute).
 	UnknownKIDInterval time.Duration
+
+	// AllowInsecureHTTP allows an http:// URL (and redirects to one) for a
+	// host that is not loopback. Off by default: whoever can intercept a key
+	// set fetched over plain HTTP can insert a signing key of their own.
+	// Loopback hosts (127.0.0.0/8, ::1, localhost) are always allowed, for
+	// tests and sidecars.
+	AllowInsecureHTTP bool
 
 	// AllowSymmetric uses "oct" (HMAC) keys found in the set. Off by default:
 	// a published key set should hold public keys only, and an HMAC secret in
@@ -138,6 +147,9 @@ func JWKS(rawURL string, opts *JWKSOptions) (KeySet, error) {
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return nil, errors.New("inbound: JWKS: the URL must be an absolute http or https URL")
 	}
+	if !secureURL(u, o.AllowInsecureHTTP) {
+		return nil, errors.New("inbound: JWKS: the URL must be https (or set AllowInsecureHTTP)")
+	}
 	if o.Timeout < 0 || o.MinRefresh < 0 || o.MaxRefresh < 0 || o.UnknownKIDInterval < 0 || o.MaxBodySize < 0 {
 		return nil, errors.New("inbound: JWKS: durations and sizes must not be negative")
 	}
@@ -157,6 +169,22 @@ func JWKS(rawURL string, opts *JWKSOptions) (KeySet, error) {
 	if s.client == nil {
 		s.client = http.DefaultClient
 	}
+	// Redirects must not downgrade the fetch to plain HTTP either.
+	c := *s.client
+	userCheck := c.CheckRedirect
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if !secureURL(req.URL, o.AllowInsecureHTTP) {
+			return errors.New("inbound: JWKS: redirect to a plain-HTTP URL refused")
+		}
+		if userCheck != nil {
+			return userCheck(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("inbound: JWKS: stopped after 10 redirects")
+		}
+		return nil
+	}
+	s.client = &c
 	if s.timeout == 0 {
 		s.timeout = DefaultJWKSTimeout
 	}
@@ -192,6 +220,10 @@ func JWKS(rawURL string, opts *JWKSOptions) (KeySet, error) {
 func (s *jwksKeySet) Key(ctx context.Context, kid, alg string) (any, error) {
 	m := s.keys.Load()
 	if m == nil {
+		// Never loaded: try again now rather than at the next scheduled
+		// retry (up to MinRefresh away), without making this caller wait,
+		// and at most once per UnknownKIDInterval.
+		s.unknownKIDFlight()
 		return nil, ErrKeySetUnavailable
 	}
 	k, err := m.lookup(kid, alg)
@@ -298,13 +330,32 @@ func (s *jwksKeySet) startFlight() *jwksFlight {
 }
 
 // retryDelay is called with s.mu held after a failed fetch: exponential from
-// firstRetry, capped at MinRefresh.
+// firstRetry, capped at MinRefresh, with jitter in [d/2, d] so that a fleet of
+// servers does not retry in step.
 func (s *jwksKeySet) retryDelay() time.Duration {
 	next := firstRetry
 	for i := 1; i < s.failures && next < s.minRefresh; i++ {
 		next *= 2
 	}
-	return min(next, s.minRefresh)
+	d := min(next, s.minRefresh)
+	return d/2 + rand.N(d/2+1)
+}
+
+// secureURL reports whether keys may be fetched from u: over https, or over
+// http from a loopback host or when the caller allowed it.
+func secureURL(u *url.URL, allowInsecure bool) bool {
+	if u.Scheme == "https" || allowInsecure {
+		return true
+	}
+	if u.Scheme != "http" {
+		return false
+	}
+	host := u.Hostname()
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
 }
 
 // run refreshes the set in the background until the context is done.

@@ -458,12 +458,15 @@ func TestMaxAge(t *testing.T) {
 
 func TestJWKSRetryBackoff(t *testing.T) {
 	s := &jwksKeySet{minRefresh: 10 * time.Second}
-	var got []time.Duration
-	for s.failures = 1; s.failures <= 6; s.failures++ {
-		got = append(got, s.retryDelay())
-	}
-	if fmt.Sprint(got) != "[1s 2s 4s 8s 10s 10s]" {
-		t.Fatalf("backoff %v", got)
+	// Exponential, capped at MinRefresh, with jitter in [d/2, d].
+	ceilings := []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second, 10 * time.Second, 10 * time.Second}
+	for i, ceiling := range ceilings {
+		s.failures = i + 1
+		for range 20 {
+			if d := s.retryDelay(); d < ceiling/2 || d > ceiling {
+				t.Fatalf("failure %d: delay %v outside [%v, %v]", s.failures, d, ceiling/2, ceiling)
+			}
+		}
 	}
 }
 
@@ -478,6 +481,7 @@ func TestJWKSOptionsValidation(t *testing.T) {
 		{"garbage URL", "://", nil},
 		{"negative timeout", "https://example.com/jwks", &JWKSOptions{Timeout: -1}},
 		{"max below min", "https://example.com/jwks", &JWKSOptions{MinRefresh: time.Hour, MaxRefresh: time.Minute}},
+		{"plain HTTP to a remote host", "http://issuer.example/jwks.json", nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if ks, err := JWKS(tt.url, tt.opts); err == nil {
@@ -537,5 +541,69 @@ func TestJWKSCloseAndContext(t *testing.T) {
 	}
 	if srv.requests.Load() != before {
 		t.Fatal("fetched after Close")
+	}
+}
+
+func TestJWKSPlainHTTP(t *testing.T) {
+	// Not fetched (the address is reserved for documentation), only checked.
+	ks, err := JWKS("http://192.0.2.1:1/jwks.json", &JWKSOptions{AllowInsecureHTTP: true, Timeout: time.Millisecond, MinRefresh: time.Hour})
+	if err != nil {
+		t.Fatalf("AllowInsecureHTTP: %v", err)
+	}
+	_ = ks.(io.Closer).Close()
+
+	// A redirect from the https key set to plain HTTP on another host is
+	// refused (the key set stays unavailable rather than taking those keys).
+	k := fixtures()
+	plain := newJWKSServer(t, jwksDoc(jwk(&k.rsa.PublicKey, map[string]any{"kid": "a"})))
+	target := strings.Replace(plain.URL, "127.0.0.1", "127.0.0.1.nip.invalid", 1)
+	tlsSrv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, target, http.StatusFound)
+	}))
+	defer tlsSrv.Close()
+	var errs []error
+	var mu sync.Mutex
+	set := newJWKS(t, tlsSrv.URL, &JWKSOptions{Client: tlsSrv.Client(), MinRefresh: time.Hour, OnError: func(err error) {
+		mu.Lock()
+		errs = append(errs, err)
+		mu.Unlock()
+	}})
+	if _, err := set.Key(context.Background(), "a", "RS256"); !errors.Is(err, ErrKeySetUnavailable) {
+		t.Fatalf("err = %v, want ErrKeySetUnavailable", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(errs) == 0 || !strings.Contains(errs[0].Error(), "plain-HTTP") {
+		t.Fatalf("errors = %v, want the refused redirect", errs)
+	}
+}
+
+// A set that never loaded tries again when asked for a key, instead of
+// waiting for its next scheduled retry, and without making the caller wait.
+func TestJWKSNeverLoadedFetchesOnDemand(t *testing.T) {
+	k := fixtures()
+	srv := newJWKSServer(t, []byte("down"))
+	srv.set(nil, http.StatusServiceUnavailable)
+	ks := newJWKS(t, srv.URL, &JWKSOptions{MinRefresh: time.Hour, UnknownKIDInterval: time.Hour})
+	srv.set(jwksDoc(jwk(&k.rsa.PublicKey, map[string]any{"kid": "a"})), http.StatusOK)
+	before, fetchesBefore := srv.requests.Load(), ks.fetches.Load()
+	if _, err := ks.Key(context.Background(), "a", "RS256"); !errors.Is(err, ErrKeySetUnavailable) {
+		t.Fatalf("err = %v, want ErrKeySetUnavailable at once", err)
+	}
+	// Key itself started a fetch: one is in flight, or already done.
+	ks.mu.Lock()
+	started := ks.flight != nil || ks.fetches.Load() > fetchesBefore
+	ks.mu.Unlock()
+	if !started {
+		t.Fatal("Key on a never-loaded set started no fetch")
+	}
+	eventually(t, "the on-demand fetch", func() bool {
+		_, err := ks.Key(context.Background(), "a", "RS256")
+		return err == nil
+	})
+	// Rate-limited: one on-demand fetch for all those calls (the scheduled
+	// retry is seconds away).
+	if n := srv.requests.Load() - before; n > 2 {
+		t.Fatalf("%d fetches, want at most 2", n)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,6 +19,10 @@ import (
 // DefaultMaxTokenSize is the largest token BearerJWT parses when
 // JWTOptions.MaxTokenSize is 0. Larger tokens are refused before any parsing.
 const DefaultMaxTokenSize = 8 << 10
+
+// MaxLeeway bounds JWTOptions.Leeway. A day is far more than any clock skew;
+// more would only make expired tokens valid.
+const MaxLeeway = 24 * time.Hour
 
 // JWTOptions configures BearerJWT. Keys and Algorithms are required; every
 // other zero field means the documented default.
@@ -48,7 +53,8 @@ type JWTOptions struct {
 	// lookup.
 	Audience string
 
-	// Leeway is the clock skew tolerated on "exp" and "nbf". Default 0.
+	// Leeway is the clock skew tolerated on "exp" and "nbf". Default 0; at
+	// most MaxLeeway.
 	Leeway time.Duration
 
 	// RequiredScopes must all be granted by the token ("scope", a
@@ -190,8 +196,16 @@ func BearerJWT(opts JWTOptions) (Validator, error) {
 			v.algs = append(v.algs, algorithm{name: name, method: m})
 		}
 	}
-	if opts.Leeway < 0 {
-		return nil, errors.New("inbound: BearerJWT: Leeway must not be negative")
+	// An HMAC secret too short for every allowed HS algorithm (40 bytes with
+	// only HS384 allowed) would fail every request: that is a configuration
+	// error, found here.
+	if sk, ok := opts.Keys.(*staticKeys); ok {
+		if err := v.checkSecrets(sk); err != nil {
+			return nil, err
+		}
+	}
+	if opts.Leeway < 0 || opts.Leeway > MaxLeeway {
+		return nil, fmt.Errorf("inbound: BearerJWT: Leeway must be between 0 and %v", MaxLeeway)
 	}
 	if opts.MaxTokenSize < 0 {
 		return nil, errors.New("inbound: BearerJWT: MaxTokenSize must not be negative")
@@ -200,7 +214,7 @@ func BearerJWT(opts JWTOptions) (Validator, error) {
 		v.maxSize = DefaultMaxTokenSize
 	}
 	for _, s := range opts.RequiredScopes {
-		if s == "" || strings.ContainsAny(s, " \t\r\n") {
+		if !validScope(s) {
 			return nil, fmt.Errorf("inbound: BearerJWT: invalid required scope %q", s)
 		}
 	}
@@ -215,6 +229,31 @@ func BearerJWT(opts JWTOptions) (Validator, error) {
 		v.cache = newTokenCache(opts.CacheSize)
 	}
 	return v, nil
+}
+
+// checkSecrets refuses a static HMAC secret that no allowed HS algorithm can
+// use, when HS algorithms are allowed at all.
+func (v *jwtValidator) checkSecrets(sk *staticKeys) error {
+	var hs []string
+	for _, a := range v.algs {
+		if strings.HasPrefix(a.name, "HS") {
+			hs = append(hs, a.name)
+		}
+	}
+	if len(hs) == 0 {
+		return nil
+	}
+	for _, e := range sk.m.all {
+		secret, ok := e.key.([]byte)
+		if !ok {
+			continue
+		}
+		if !slices.ContainsFunc(hs, func(alg string) bool { return keyFitsAlg(secret, alg) }) {
+			return fmt.Errorf("inbound: BearerJWT: the HMAC secret of key %q (%d bytes) is too short for %s",
+				e.kid, len(secret), strings.Join(hs, ", "))
+		}
+	}
+	return nil
 }
 
 func (v *jwtValidator) allowed(alg string) jwt.SigningMethod {
@@ -480,14 +519,16 @@ func (v *jwtValidator) verify(ctx context.Context, tok string) (*Principal, erro
 	if _, present := claims["sub"]; present && !ok {
 		return nil, invalidToken("the token's sub claim is not a string")
 	}
-	scopes, ok := scopesOf(claims)
-	if !ok {
-		return nil, invalidToken("the token's scope claims are malformed")
-	}
 
 	key, verr := v.verifyJWS(ctx, &d)
 	if verr != nil {
 		return nil, verr
+	}
+	// Scopes only once the signature holds: a forged token must not cost
+	// more than a signature check.
+	scopes, ok := scopesOf(claims)
+	if !ok {
+		return nil, invalidToken("the token's scope claims are malformed")
 	}
 
 	now := v.now().UnixNano()
@@ -568,44 +609,92 @@ func hasAudience(aud any, want string) bool {
 	return false
 }
 
+// maxScopes bounds the scopes one token may carry; more is invalid_token.
+const maxScopes = 256
+
 // scopesOf collects "scope" (space-separated, RFC 8693) and "scp" (an array,
-// or a space-separated string, as Azure AD and Okta send it).
+// or a space-separated string, as Azure AD and Okta send it). Scopes are
+// separated by the space character only, and each must be made of the
+// characters RFC 6749 §3.3 allows (printable ASCII but '"' and '\'):
+// splitting on other white space, as strings.Fields does, would let a scope
+// such as "read\u00a0admin" grant "admin".
 func scopesOf(claims map[string]any) ([]string, bool) {
 	var out []string
-	add := func(s string) {
-		for _, have := range out {
-			if have == s {
-				return
+	var seen map[string]struct{} // built once out is long, to keep this linear
+	add := func(s string) bool {
+		if !validScope(s) {
+			return false
+		}
+		if seen != nil {
+			if _, dup := seen[s]; dup {
+				return true
+			}
+		} else {
+			for _, have := range out {
+				if have == s {
+					return true
+				}
 			}
 		}
+		if len(out) == maxScopes {
+			return false
+		}
 		out = append(out, s)
+		if seen == nil && len(out) > 16 {
+			seen = make(map[string]struct{}, 2*len(out))
+			for _, have := range out {
+				seen[have] = struct{}{}
+			}
+		} else if seen != nil {
+			seen[s] = struct{}{}
+		}
+		return true
+	}
+	addList := func(list string) bool {
+		for f := range strings.SplitSeq(list, " ") {
+			if f != "" && !add(f) {
+				return false
+			}
+		}
+		return true
 	}
 	if raw, present := claims["scope"]; present {
 		s, ok := raw.(string)
-		if !ok {
+		if !ok || !addList(s) {
 			return nil, false
-		}
-		for f := range strings.FieldsSeq(s) {
-			add(f)
 		}
 	}
 	if raw, present := claims["scp"]; present {
 		switch x := raw.(type) {
 		case string:
-			for f := range strings.FieldsSeq(x) {
-				add(f)
+			if !addList(x) {
+				return nil, false
 			}
 		case []any:
 			for _, e := range x {
 				s, ok := e.(string)
-				if !ok {
+				if !ok || !add(s) {
 					return nil, false
 				}
-				add(s)
 			}
 		default:
 			return nil, false
 		}
 	}
 	return out, true
+}
+
+// validScope reports whether s is a scope-token of RFC 6749 §3.3:
+// 1*( %x21 / %x23-5B / %x5D-7E ).
+func validScope(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x21 || c > 0x7e || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -295,6 +296,12 @@ func TestBearerJWTOptionsValidation(t *testing.T) {
 		{"negative max size", JWTOptions{Keys: ks, Algorithms: []string{"RS256"}, MaxTokenSize: -1}},
 		{"empty scope", JWTOptions{Keys: ks, Algorithms: []string{"RS256"}, RequiredScopes: []string{""}}},
 		{"scope with space", JWTOptions{Keys: ks, Algorithms: []string{"RS256"}, RequiredScopes: []string{"a b"}}},
+		{"scope with non-ASCII", JWTOptions{Keys: ks, Algorithms: []string{"RS256"}, RequiredScopes: []string{"admin\u00a0x"}}},
+		{"leeway over MaxLeeway", JWTOptions{Keys: ks, Algorithms: []string{"RS256"}, Leeway: MaxLeeway + 1}},
+		// The set's 44-byte secret fits HS256 only: with HS384 or HS512 alone
+		// every request would fail.
+		{"secret too short for HS384", JWTOptions{Keys: ks, Algorithms: []string{"HS384"}}},
+		{"secret too short for HS512", JWTOptions{Keys: ks, Algorithms: []string{"RS256", "HS512"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -307,7 +314,7 @@ func TestBearerJWTOptionsValidation(t *testing.T) {
 			}
 		})
 	}
-	for _, alg := range []string{"HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"} {
+	for _, alg := range []string{"HS256", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"} {
 		if _, err := BearerJWT(JWTOptions{Keys: ks, Algorithms: []string{alg}}); err != nil {
 			t.Errorf("%s: %v", alg, err)
 		}
@@ -387,5 +394,48 @@ func TestBearerJWTChecksBeforeKeyLookup(t *testing.T) {
 				t.Fatalf("%d key lookups", lookups)
 			}
 		})
+	}
+}
+
+func TestScopes(t *testing.T) {
+	k := fixtures()
+	many := make([]string, maxScopes+1)
+	for i := range many {
+		many[i] = fmt.Sprintf("s%d", i)
+	}
+	tests := []struct {
+		name       string
+		claims     map[string]any
+		wantCode   string
+		wantScopes []string
+	}{
+		{"space separated", map[string]any{"scope": "read  write read"}, "", []string{"read", "write"}},
+		{"scp array and string", map[string]any{"scp": []any{"a", "b", "a"}, "scope": "c"}, "", []string{"c", "a", "b"}},
+		// Only the space character separates scopes (RFC 6749 §3.3): a
+		// no-break space must not split "read admin" into a grant of "admin".
+		{"no-break space", map[string]any{"scope": "read\u00a0admin"}, CodeInvalidToken, nil},
+		{"next line in scp", map[string]any{"scp": "read\u0085admin"}, CodeInvalidToken, nil},
+		{"tab", map[string]any{"scope": "read\tadmin"}, CodeInvalidToken, nil},
+		{"quote", map[string]any{"scp": []any{`a"b`}}, CodeInvalidToken, nil},
+		{"too many", map[string]any{"scope": strings.Join(many, " ")}, CodeInvalidToken, nil},
+		{"just enough", map[string]any{"scope": strings.Join(many[:maxScopes], " ")}, "", many[:maxScopes]},
+	}
+	v := newTestValidator(t, func(o *JWTOptions) { o.CacheSize = -1 })
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tok := sign(t, jwt.SigningMethodHS256, k.hmac, "hmac", claims(tt.claims))
+			p, err := v.Validate(bearerRequest(tok))
+			if code(err) != tt.wantCode {
+				t.Fatalf("err = %v, want code %q", err, tt.wantCode)
+			}
+			if err == nil && !slices.Equal(p.Scopes, tt.wantScopes) {
+				t.Fatalf("scopes = %q, want %q", p.Scopes, tt.wantScopes)
+			}
+		})
+	}
+	v = newTestValidator(t, func(o *JWTOptions) { o.RequiredScopes = []string{"admin"} })
+	tok := sign(t, jwt.SigningMethodHS256, k.hmac, "hmac", claims(map[string]any{"scope": "read\u2003admin"}))
+	if _, err := v.Validate(bearerRequest(tok)); err == nil {
+		t.Fatal("an em space granted the admin scope")
 	}
 }

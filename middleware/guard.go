@@ -50,14 +50,17 @@ type Options struct {
 	// OnAccept, when set, is called for every request that passed, with its
 	// Principal (nil when the validator identifies nobody, as
 	// inbound.UserAgent). For logs and metrics; it runs on the request path,
-	// so keep it fast. It never receives the credential.
+	// so keep it fast. The Principal never holds the credential; r still
+	// carries it in its headers (Authorization, access_token), so log chosen
+	// fields of r, never all its headers.
 	OnAccept func(r *http.Request, p *inbound.Principal)
 
 	// OnReject, when set, is called for every refused request with the
 	// *inbound.Error that WriteError renders. An error that is not an
 	// *inbound.Error arrives as a 500 CodeInternalError whose Err is the
 	// original error, so it can be logged. Validators never put the
-	// credential in their errors.
+	// credential in their errors; r still carries it in its headers, so log
+	// chosen fields of r, never all its headers.
 	OnReject func(r *http.Request, err *inbound.Error)
 }
 
