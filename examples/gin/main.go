@@ -24,8 +24,6 @@ import (
 
 	ginauth "github.com/gatehouse-go/gatehouse/adapters/gin"
 	"github.com/gatehouse-go/gatehouse/examples/internal/selftest"
-	"github.com/gatehouse-go/gatehouse/inbound"
-	"github.com/gatehouse-go/gatehouse/middleware"
 )
 
 func main() {
@@ -40,29 +38,9 @@ func main() {
 func run(addr string, test bool) error {
 	secret, apiKey := selftest.Credentials(!test)
 
-	keys, err := inbound.StaticKeys(map[string]any{"k1": secret}) // refuses secrets under 32 bytes
-	if err != nil {
-		return err
-	}
-	jwtAuth, err := inbound.BearerJWT(inbound.JWTOptions{
-		Keys: keys, Algorithms: []string{"HS256"}, Issuer: selftest.Issuer, Audience: selftest.Audience,
-	})
-	if err != nil {
-		return err
-	}
-	keyAuth, err := inbound.APIKey(inbound.HashedKeys(map[string]*inbound.Principal{apiKey: {Subject: "acme-store"}}),
-		&inbound.APIKeyOptions{
-			Environments: map[string]string{"$aact_prod_": "production", "$aact_hmlg_": "sandbox"},
-			Environment:  "sandbox",
-		})
-	if err != nil {
-		return err
-	}
-	jwtGuard, err := middleware.New(jwtAuth, nil)
-	if err != nil {
-		return err
-	}
-	keyGuard, err := middleware.New(inbound.All(keyAuth, inbound.UserAgent()), nil)
+	// A Bearer-JWT guard and an API-key + User-Agent guard, built as in
+	// examples/internal/selftest/guards.go (the README shows the same).
+	jwtGuard, keyGuard, err := selftest.Guards(secret, apiKey)
 	if err != nil {
 		return err
 	}
