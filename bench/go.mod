@@ -42,13 +42,23 @@ require (
 	github.com/valyala/fasttemplate v1.2.2 // indirect
 	go.mongodb.org/mongo-driver/v2 v2.5.0 // indirect
 	golang.org/x/arch v0.22.0 // indirect
-	golang.org/x/crypto v0.53.0 // indirect
-	golang.org/x/net v0.56.0 // indirect
+	golang.org/x/crypto v0.55.0 // indirect
+	golang.org/x/net v0.58.0 // indirect
 	golang.org/x/sync v0.22.0 // indirect
-	golang.org/x/sys v0.46.0 // indirect
-	golang.org/x/text v0.40.0 // indirect
+	golang.org/x/sys v0.47.0 // indirect
+	golang.org/x/text v0.41.0 // indirect
 	golang.org/x/time v0.15.0 // indirect
 	google.golang.org/protobuf v1.36.10 // indirect
 )
 
 replace github.com/gatehouse-go/gatehouse => ../
+
+require (
+	github.com/gatehouse-go/gatehouse/adapters/echo v0.0.0-00010101000000-000000000000
+	github.com/gatehouse-go/gatehouse/adapters/gin v0.0.0-00010101000000-000000000000
+)
+
+replace (
+	github.com/gatehouse-go/gatehouse/adapters/echo => ../adapters/echo
+	github.com/gatehouse-go/gatehouse/adapters/gin => ../adapters/gin
+)

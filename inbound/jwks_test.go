@@ -18,12 +18,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gatehouse-go/gatehouse/internal/leakcheck"
 	"github.com/golang-jwt/jwt/v5"
-	"go.uber.org/goleak"
 )
 
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	leakcheck.VerifyTestMain(m)
 }
 
 // jwk renders a public key (or HMAC secret) as a JWK with the given members.

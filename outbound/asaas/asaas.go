@@ -8,8 +8,8 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/gatehouse-go/gatehouse/internal/preset"
 	"github.com/gatehouse-go/gatehouse/outbound"
+	"github.com/gatehouse-go/gatehouse/outbound/internal/preset"
 )
 
 // Environment selects Asaas's production or sandbox host.

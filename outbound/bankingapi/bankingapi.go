@@ -11,8 +11,8 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/gatehouse-go/gatehouse/internal/preset"
 	"github.com/gatehouse-go/gatehouse/outbound"
+	"github.com/gatehouse-go/gatehouse/outbound/internal/preset"
 	"github.com/gatehouse-go/gatehouse/outbound/mtls"
 )
 

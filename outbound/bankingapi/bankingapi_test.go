@@ -8,15 +8,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gatehouse-go/gatehouse/internal/presettest"
+	"github.com/gatehouse-go/gatehouse/internal/leakcheck"
 	"github.com/gatehouse-go/gatehouse/outbound"
 	"github.com/gatehouse-go/gatehouse/outbound/bankingapi"
+	"github.com/gatehouse-go/gatehouse/outbound/internal/presettest"
 	"github.com/gatehouse-go/gatehouse/outbound/mtls"
 	"github.com/gatehouse-go/gatehouse/outbound/providertest"
-	"go.uber.org/goleak"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { leakcheck.VerifyTestMain(m) }
 
 func newFake(t *testing.T) *providertest.Server {
 	t.Helper()

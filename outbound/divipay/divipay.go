@@ -7,8 +7,8 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/gatehouse-go/gatehouse/internal/preset"
 	"github.com/gatehouse-go/gatehouse/outbound"
+	"github.com/gatehouse-go/gatehouse/outbound/internal/preset"
 )
 
 // Environment selects DiviPay's production host or a sandbox.

@@ -5,14 +5,14 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/gatehouse-go/gatehouse/internal/presettest"
+	"github.com/gatehouse-go/gatehouse/internal/leakcheck"
 	"github.com/gatehouse-go/gatehouse/outbound"
 	"github.com/gatehouse-go/gatehouse/outbound/divipay"
+	"github.com/gatehouse-go/gatehouse/outbound/internal/presettest"
 	"github.com/gatehouse-go/gatehouse/outbound/providertest"
-	"go.uber.org/goleak"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { leakcheck.VerifyTestMain(m) }
 
 func newClient(t *testing.T, fake *providertest.Server, secret string) *divipay.Parts {
 	t.Helper()

@@ -8,8 +8,8 @@ import (
 	"log/slog"
 	"net/http"
 
-	"github.com/gatehouse-go/gatehouse/internal/preset"
 	"github.com/gatehouse-go/gatehouse/outbound"
+	"github.com/gatehouse-go/gatehouse/outbound/internal/preset"
 	"github.com/gatehouse-go/gatehouse/outbound/mtls"
 )
 

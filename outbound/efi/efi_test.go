@@ -6,14 +6,14 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/gatehouse-go/gatehouse/internal/presettest"
+	"github.com/gatehouse-go/gatehouse/internal/leakcheck"
 	"github.com/gatehouse-go/gatehouse/outbound"
 	"github.com/gatehouse-go/gatehouse/outbound/efi"
+	"github.com/gatehouse-go/gatehouse/outbound/internal/presettest"
 	"github.com/gatehouse-go/gatehouse/outbound/providertest"
-	"go.uber.org/goleak"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { leakcheck.VerifyTestMain(m) }
 
 func newFake(t *testing.T, api providertest.EfiAPI) *providertest.Server {
 	t.Helper()

@@ -7,13 +7,13 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
+	"github.com/gatehouse-go/gatehouse/internal/leakcheck"
 
 	"github.com/gatehouse-go/gatehouse/internal/testpki"
 )
 
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	leakcheck.VerifyTestMain(m)
 }
 
 // Passwords of the committed fixtures (see testdata/README.md).

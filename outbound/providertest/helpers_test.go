@@ -9,12 +9,12 @@ import (
 	"strings"
 	"testing"
 
-	"go.uber.org/goleak"
+	"github.com/gatehouse-go/gatehouse/internal/leakcheck"
 
 	"github.com/gatehouse-go/gatehouse/outbound/providertest"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { leakcheck.VerifyTestMain(m) }
 
 type result struct {
 	status int

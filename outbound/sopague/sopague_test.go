@@ -6,14 +6,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gatehouse-go/gatehouse/internal/presettest"
+	"github.com/gatehouse-go/gatehouse/internal/leakcheck"
 	"github.com/gatehouse-go/gatehouse/outbound"
+	"github.com/gatehouse-go/gatehouse/outbound/internal/presettest"
 	"github.com/gatehouse-go/gatehouse/outbound/providertest"
 	"github.com/gatehouse-go/gatehouse/outbound/sopague"
-	"go.uber.org/goleak"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { leakcheck.VerifyTestMain(m) }
 
 func TestEndToEnd(t *testing.T) {
 	for _, tt := range []struct {

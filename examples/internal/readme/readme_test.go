@@ -14,7 +14,7 @@ import (
 // body of an Example function in snippets_test.go, so that a snippet that no
 // longer compiles fails the build of this package's tests.
 func TestSnippetsAreCompiled(t *testing.T) {
-	readme, err := os.ReadFile("../../README.md")
+	readme, err := os.ReadFile("../../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
