@@ -14,8 +14,8 @@
 // and sends it valid and invalid credentials: every adapter must give each
 // the same, expected answer.
 //
-// It prints one progress line a second and a summary at the end, and exits
-// with status 1 if anything unexpected happened.
+// It prints one progress line a second, a summary at the end and a one-line
+// verdict, "PASS: ..." or "FAIL: ...", and exits with status 1 on FAIL.
 //
 // Flags:
 //
@@ -112,6 +112,7 @@ func run(ctx context.Context, cfg config, w io.Writer) (*results, error) {
 		printSetup(w, cfg, res)
 	}
 
+	began := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, cfg.Duration)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -155,6 +156,7 @@ func run(ctx context.Context, cfg config, w io.Writer) (*results, error) {
 	wg.Wait()
 
 	printSummary(w, res)
+	printVerdict(w, res, time.Since(began))
 	if n := res.problems.count(); n > 0 {
 		return res, fmt.Errorf("%d unexpected results", n)
 	}
@@ -192,7 +194,7 @@ func progress(ctx context.Context, w io.Writer, res *results) {
 			return
 		case now := <-tick.C:
 			out, in, fetches := res.totals()
-			fmt.Fprintf(w, "%4.0fs   outbound %6d req/s   inbound %6d req/s   token fetches %4d   unexpected %d\n",
+			fmt.Fprintf(w, "%4.0fs   outbound %6d req/s   inbound %6d req/s   token fetches so far (all providers) %4d   unexpected %d\n",
 				now.Sub(start).Seconds(), out-lastOut, in-lastIn, fetches, res.problems.count())
 			lastOut, lastIn = out, in
 		}

@@ -26,6 +26,9 @@ func TestRun(t *testing.T) {
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, &out)
 	}
+	if !strings.Contains(out.String(), "\nPASS: ") || strings.Contains(out.String(), "FAIL") {
+		t.Errorf("a run without problems must end with a PASS verdict:\n%s", &out)
+	}
 	for _, p := range res.providers {
 		t.Run(p.name, func(t *testing.T) {
 			if n, ok := p.requests.Load(), p.ok.Load(); n == 0 || ok != n {
@@ -115,5 +118,30 @@ func TestRunStopsWithContext(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "unexpected") {
 		t.Errorf("no summary:\n%s", &out)
+	}
+}
+
+// TestVerdict checks that the last line says FAIL exactly when something
+// unexpected happened, as the exit status does.
+func TestVerdict(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		problems int
+		want     string
+	}{
+		{"clean run", 0, "PASS: "},
+		{"one problem", 1, "FAIL: 1 unexpected results"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := &results{problems: &problems{}}
+			for range tc.problems {
+				res.problems.add("boom")
+			}
+			var out bytes.Buffer
+			printVerdict(&out, res, time.Second)
+			if !strings.HasPrefix(strings.TrimSpace(out.String()), tc.want) {
+				t.Errorf("verdict %q, want it to start with %q", out.String(), tc.want)
+			}
+		})
 	}
 }

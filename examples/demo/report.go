@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"sync/atomic"
 	"text/tabwriter"
+	"time"
 )
 
 // printSetup says what runs where.
@@ -29,7 +30,34 @@ func printSetup(w io.Writer, cfg config, res *results) {
 		fmt.Fprintf(tw, "%s\t%s\t/v1/* Bearer JWT (HS256, ES256), /keys/* API key + User-Agent\n", ad.name, ad.srv.URL)
 	}
 	tw.Flush()
+	fmt.Fprintf(w, "\nTokens live %v and are refreshed at half their life, so each of the %d token providers should make\n"+
+		"about one fetch every %v: the progress line's fetch count is the total over all of them.\n",
+		cfg.Lifetime, tokenProviders(res), cfg.Lifetime/2)
+	fmt.Fprintln(w, "The inbound clients send invalid credentials on purpose (expired, forged, wrong audience, missing scope,")
+	fmt.Fprintln(w, "wrong key environment, no User-Agent, ...): each must be refused with the same code by every framework.")
 	fmt.Fprintln(w)
+}
+
+// tokenProviders counts the providers that fetch tokens (Asaas has a static key).
+func tokenProviders(res *results) int {
+	n := 0
+	for _, p := range res.providers {
+		if p.source != nil {
+			n++
+		}
+	}
+	return n
+}
+
+// printVerdict writes the run's one-line verdict, which matches the exit status.
+func printVerdict(w io.Writer, res *results, elapsed time.Duration) {
+	out, in, fetches := res.totals()
+	if n := res.problems.count(); n > 0 {
+		fmt.Fprintf(w, "\nFAIL: %d unexpected results out of %d outbound and %d inbound requests\n", n, out, in)
+		return
+	}
+	fmt.Fprintf(w, "\nPASS: %d outbound and %d inbound requests in %v, every answer as expected; %d token fetches in all\n",
+		out, in, elapsed.Round(100*time.Millisecond), fetches)
 }
 
 // printSummary writes the two tables and the unexpected results.
