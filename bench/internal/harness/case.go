@@ -1,6 +1,13 @@
 package harness
 
-import "testing"
+import (
+	"flag"
+	"fmt"
+	"runtime"
+	"strconv"
+	"testing"
+	"time"
+)
 
 // Case is one benchmark: Name is its slash-separated path (for b.Run and for
 // the report's rows), Run its body.
@@ -9,6 +16,9 @@ type Case struct {
 	Name string
 	// Run is the benchmark body; it calls b.ReportAllocs.
 	Run func(b *testing.B)
+	// Procs, when set, is the GOMAXPROCS the case is measured with (as
+	// go test -cpu would set it); 0 keeps the process's.
+	Procs int
 }
 
 // Result is a measured Case.
@@ -25,6 +35,9 @@ type Result struct {
 // Measure runs c with testing.Benchmark, which uses the -test.benchtime in
 // force (cmd/report sets it).
 func Measure(c Case) Result {
+	if c.Procs > 0 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(c.Procs))
+	}
 	r := testing.Benchmark(c.Run)
 	ns := 0.0
 	if r.N > 0 {
@@ -32,4 +45,74 @@ func Measure(c Case) Result {
 	}
 	return Result{Name: c.Name, NsPerOp: ns, BytesPerOp: r.AllocedBytesPerOp(),
 		Allocs: r.AllocsPerOp(), Iterations: r.N}
+}
+
+// Rounds configures MeasureRounds.
+type Rounds struct {
+	// Count is the number of measurements of each case [5].
+	Count int
+	// Each is the time one measurement of one case lasts [100 ms].
+	Each time.Duration
+	// Progress, when set, is called before each round with its number
+	// (from 1; 0 is the calibration) and the number of rounds.
+	Progress func(round, of int)
+}
+
+// Samples are the repeated measurements of one Case, in round order.
+type Samples []Result
+
+// MeasureRounds measures every case Count times. It first calibrates each
+// case (a run of Each, to learn how many iterations fill it), then runs
+// Count rounds; each round measures every case once, in order, with the
+// calibrated iteration count. Interleaving the cases spreads a change in the
+// machine's load over all of them, so that the ratios of cases measured in
+// the same round stay comparable.
+//
+// It sets the -test.benchtime flag, so the testing flags must be registered
+// (testing.Init, or go test).
+func MeasureRounds(cases []Case, cfg Rounds) (map[string]Samples, error) {
+	if cfg.Count <= 0 {
+		cfg.Count = 5
+	}
+	if cfg.Each <= 0 {
+		cfg.Each = 100 * time.Millisecond
+	}
+	f := flag.Lookup("test.benchtime")
+	if f == nil {
+		return nil, fmt.Errorf("harness: the testing flags are not registered (call testing.Init)")
+	}
+	defer f.Value.Set(f.Value.String())
+
+	progress := func(int) {}
+	if cfg.Progress != nil {
+		progress = func(r int) { cfg.Progress(r, cfg.Count) }
+	}
+	progress(0)
+	if err := f.Value.Set(cfg.Each.String()); err != nil {
+		return nil, err
+	}
+	iters := make([]int, len(cases))
+	for i, c := range cases {
+		r := Measure(c)
+		iters[i] = calibrated(r, cfg.Each)
+	}
+	out := make(map[string]Samples, len(cases))
+	for round := 1; round <= cfg.Count; round++ {
+		progress(round)
+		for i, c := range cases {
+			if err := f.Value.Set(strconv.Itoa(iters[i]) + "x"); err != nil {
+				return nil, err
+			}
+			out[c.Name] = append(out[c.Name], Measure(c))
+		}
+	}
+	return out, nil
+}
+
+// calibrated returns the iteration count that fills d, from a run r.
+func calibrated(r Result, d time.Duration) int {
+	if r.Iterations <= 0 || r.NsPerOp <= 0 {
+		return 1
+	}
+	return max(1, int(float64(d)/r.NsPerOp))
 }
