@@ -21,13 +21,13 @@ func baseline(c harness.InboundCase) string {
 // allocs.
 func (r *report) inboundRow(c harness.InboundCase) []string {
 	s := r.samples[c.Name]
-	row := []string{nsSpread(s.Ns()), countSpread(s.Bytes()), countSpread(s.Allocs())}
+	row := []string{nsSpread(s.Cost()), ns(s.Ns().Median), countSpread(s.Bytes()), countSpread(s.Allocs())}
 	base := baseline(c)
 	switch {
 	case c.Auth == harness.AuthNone:
 		return append(row, "—", "—")
 	case base == "":
-		return append(row, nsSpread(s.Ns()), countSpread(s.Allocs()))
+		return append(row, nsSpread(s.Cost()), countSpread(s.Allocs()))
 	}
 	extra := s.Allocs().Median - r.samples[base].Allocs().Median
 	return append(row, nsSpread(r.over(c.Name, base)), fmt.Sprintf("%.0f", extra))
@@ -43,7 +43,7 @@ func jwtSection(w io.Writer, r *report, cases []harness.InboundCase) {
 		"outside the timer each time the pool has been used once. The peers have no cache, so every request is a first sight for them. "+
 		"*raw* rows verify without any HTTP serving: golang-jwt's `Parse`, and gatehouse's `Validate`. "+
 		"*crypto* rows are the signature check alone (HMAC, or SHA-256 and RSA/ECDSA) on tokens already split and decoded: the floor. "+
-		"Overhead is the time above the same framework without authentication, taken within each round.\n\n")
+		"Overhead is the CPU time above the same framework without authentication, taken within each round.\n\n")
 	var rows [][]string
 	for _, c := range cases {
 		if harness.IsAPIKeyAuth(c.Auth) {
@@ -53,12 +53,12 @@ func jwtSection(w io.Writer, r *report, cases []harness.InboundCase) {
 	}
 	for _, alg := range harness.Algorithms() {
 		s := r.samples["crypto/"+alg]
-		rows = append(rows, []string{"crypto", "floor", alg, "", nsSpread(s.Ns()), countSpread(s.Bytes()), countSpread(s.Allocs()), "", ""})
+		rows = append(rows, []string{"crypto", "floor", alg, "", nsSpread(s.Cost()), ns(s.Ns().Median), countSpread(s.Bytes()), countSpread(s.Allocs()), "", ""})
 	}
-	table(w, []string{"framework", "auth", "alg", "token", "ns/op", "B/op", "allocs/op", "overhead", "extra allocs"}, rows)
+	table(w, []string{"framework", "auth", "alg", "token", "CPU ns/op", "wall ns/op", "B/op", "allocs/op", "overhead (CPU)", "extra allocs"}, rows)
 
 	name := func(parts ...string) string { return strings.Join(parts, "/") }
-	hsParse := func(rs ...harness.Result) float64 { return rs[0].NsPerOp - rs[1].NsPerOp } // gatehouse raw HS256 first − HMAC
+	hsParse := func(rs ...harness.Result) float64 { return rs[0].Cost() - rs[1].Cost() } // gatehouse raw HS256 first − HMAC
 	rawHS, cryptoHS := r.samples[name("inbound/raw/gatehouse/HS256", harness.ModeFirstSight)], r.samples["crypto/HS256"]
 	parse := harness.PerRound(hsParse, rawHS, cryptoHS)
 
@@ -74,24 +74,24 @@ func jwtSection(w io.Writer, r *report, cases []harness.InboundCase) {
 		rrows = append(rrows, []string{alg + ": std, gatehouse repeated token (cache hit), overhead", nsSpread(rep), "≤ 1 µs", r.verdict(rep.Median <= 1000)})
 
 		raw, parser := r.samples[name("inbound/raw/gatehouse", alg, harness.ModeFirstSight)], r.samples[name("inbound/raw/golang-jwt", alg)]
-		vsParse := harness.PerRound(func(rs ...harness.Result) float64 { return rs[0].NsPerOp / rs[1].NsPerOp }, raw, parser)
+		vsParse := harness.PerRound(func(rs ...harness.Result) float64 { return rs[0].Cost() / rs[1].Cost() }, raw, parser)
 		if alg == "HS256" {
 			rrows = append(rrows, []string{"HS256: raw, gatehouse `Validate` first sight / golang-jwt `Parse`", ratioSpread(vsParse), "≤ 0.50×", r.verdict(vsParse.Median <= 0.5)})
 			r.target(orderJWTFirst, "inbound JWT first sight, HS256 (distinct tokens filling the cache)", "≤ 0.5× golang-jwt `Parse`",
-				fmt.Sprintf("%s; %s", nsSpread(raw.Ns()), ratioSpread(vsParse)), "golang-jwt `Parse`: "+ns(parser.Ns().Median),
+				fmt.Sprintf("%s; %s", nsSpread(raw.Cost()), ratioSpread(vsParse)), "golang-jwt `Parse`: "+ns(parser.Cost().Median),
 				vsParse.Median <= 0.5)
 		} else {
 			floor := r.samples["crypto/"+alg]
 			vsFloor := harness.PerRound(func(rs ...harness.Result) float64 {
-				return rs[0].NsPerOp / (rs[1].NsPerOp + rs[2].NsPerOp - rs[3].NsPerOp)
+				return rs[0].Cost() / (rs[1].Cost() + rs[2].Cost() - rs[3].Cost())
 			}, raw, floor, rawHS, cryptoHS)
 			rrows = append(rrows,
 				[]string{alg + ": raw, gatehouse `Validate` first sight / (crypto floor + HS256 parse cost)", ratioSpread(vsFloor), "≤ 1.05×", r.verdict(vsFloor.Median <= 1.05)},
 				[]string{alg + ": raw, gatehouse `Validate` first sight / golang-jwt `Parse`", ratioSpread(vsParse), "", ""})
 			r.target(orderJWTFirst, "inbound JWT first sight, "+alg+" (distinct tokens filling the cache)",
 				"≤ 1.05× (crypto floor + HS256's parse cost)",
-				fmt.Sprintf("%s; %s", nsSpread(raw.Ns()), ratioSpread(vsFloor)),
-				fmt.Sprintf("floor %s + parse %s; golang-jwt `Parse`: %s", ns(floor.Ns().Median), ns(parse.Median), ns(parser.Ns().Median)),
+				fmt.Sprintf("%s; %s", nsSpread(raw.Cost()), ratioSpread(vsFloor)),
+				fmt.Sprintf("floor %s + parse %s; golang-jwt `Parse`: %s", ns(floor.Cost().Median), ns(parse.Median), ns(parser.Cost().Median)),
 				vsFloor.Median <= 1.05)
 		}
 		std := harness.PerRound(overRatio, r.samples[name("inbound/std/gatehouse", alg, harness.ModeFirstSight)],
@@ -121,7 +121,7 @@ func apiKeySection(w io.Writer, r *report, cases []harness.InboundCase) {
 			rows = append(rows, append([]string{c.Framework, c.Auth}, r.inboundRow(c)...))
 		}
 	}
-	table(w, []string{"framework", "auth", "ns/op", "B/op", "allocs/op", "overhead", "extra allocs"}, rows)
+	table(w, []string{"framework", "auth", "CPU ns/op", "wall ns/op", "B/op", "allocs/op", "overhead (CPU)", "extra allocs"}, rows)
 	const g, hand, floor = "apikey/std/gatehouse-apikey", "apikey/std/by-hand-apikey", "apikey/std/context-only"
 	so := r.over(g, "inbound/std/none")
 	sa := r.samples[g].Allocs().Median - r.samples["inbound/std/none"].Allocs().Median

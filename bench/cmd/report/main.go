@@ -246,7 +246,10 @@ func run(ctx context.Context, w io.Writer, o options) error {
 		}
 		fmt.Fprintf(w, "## Targets\n\n")
 		fmt.Fprintf(w, "Each target with the peer measured beside it in this run; the sections below hold the tables behind them. "+
-			"Times are medians with their range (min–max) over the rounds; ratios are taken within each round.\n\n")
+			"Times are the process's CPU time per operation (user and system, the garbage collector's background work included), "+
+			"medians with their range (min–max) over the rounds; ratios are taken within each round. On a quiet machine CPU time "+
+			"and wall-clock time agree for these serial benchmarks (the tables show both); on a machine whose cores are shared with "+
+			"other busy processes, wall-clock time mostly measures the wait for a core, which is why the verdicts rest on CPU time.\n\n")
 		table(w, []string{"what", "target", "gatehouse", "peer, same run", "verdict"}, rows)
 	}
 	_, err := body.WriteTo(w)

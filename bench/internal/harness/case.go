@@ -25,11 +25,22 @@ type Case struct {
 type Result struct {
 	// Name is the Case's.
 	Name string
-	// NsPerOp is the time per iteration; BytesPerOp and Allocs the memory
-	// allocated per iteration; Iterations how many ran.
-	NsPerOp            float64
-	BytesPerOp, Allocs int64
-	Iterations         int
+	// NsPerOp is the wall-clock time per iteration; CPUNsPerOp the
+	// process's CPU time per iteration (see cpuTimer), 0 when the case does
+	// not measure it; BytesPerOp and Allocs the memory allocated per
+	// iteration; Iterations how many ran.
+	NsPerOp, CPUNsPerOp float64
+	BytesPerOp, Allocs  int64
+	Iterations          int
+}
+
+// Cost is the time per iteration the report compares: the CPU time when the
+// case measured it, else the wall-clock time.
+func (r Result) Cost() float64 {
+	if r.CPUNsPerOp > 0 {
+		return r.CPUNsPerOp
+	}
+	return r.NsPerOp
 }
 
 // Measure runs c with testing.Benchmark, which uses the -test.benchtime in
@@ -43,7 +54,7 @@ func Measure(c Case) Result {
 	if r.N > 0 {
 		ns = float64(r.T.Nanoseconds()) / float64(r.N)
 	}
-	return Result{Name: c.Name, NsPerOp: ns, BytesPerOp: r.AllocedBytesPerOp(),
+	return Result{Name: c.Name, NsPerOp: ns, CPUNsPerOp: r.Extra[cpuMetric], BytesPerOp: r.AllocedBytesPerOp(),
 		Allocs: r.AllocsPerOp(), Iterations: r.N}
 }
 

@@ -40,6 +40,7 @@ func CryptoCases(f *Fixture) ([]Case, error) {
 		cases = append(cases, Case{Name: "crypto/" + alg, Run: func(b *testing.B) {
 			b.ReportAllocs()
 			i := 0
+			cpu := startCPU(b)
 			for b.Loop() {
 				t := toks[i%len(toks)]
 				if !verify(t.input, t.sig) {
@@ -47,6 +48,7 @@ func CryptoCases(f *Fixture) ([]Case, error) {
 				}
 				i++
 			}
+			cpu.done()
 		}})
 	}
 	return cases, nil

@@ -166,13 +166,16 @@ func benchServe(b *testing.B, c InboundCase) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := startCPU(b)
 	for i := 0; i < b.N; i++ {
 		j := i % len(c.good)
 		if c.rebuild && j == 0 && i > 0 {
 			b.StopTimer()
+			cpu.pause()
 			if h, err = c.build(); err != nil {
 				b.Fatal(err)
 			}
+			cpu.resume()
 			b.StartTimer()
 		}
 		rec := httptest.NewRecorder()
@@ -181,6 +184,7 @@ func benchServe(b *testing.B, c InboundCase) {
 			b.Fatalf("%s: status %d: %s", c.Name, rec.Code, rec.Body)
 		}
 	}
+	cpu.done()
 }
 
 func benchVerify(b *testing.B, c InboundCase) {
@@ -190,19 +194,23 @@ func benchVerify(b *testing.B, c InboundCase) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := startCPU(b)
 	for i := 0; i < b.N; i++ {
 		j := i % len(c.good)
 		if c.rebuild && j == 0 && i > 0 {
 			b.StopTimer()
+			cpu.pause()
 			if verify, err = c.verifier(); err != nil {
 				b.Fatal(err)
 			}
+			cpu.resume()
 			b.StartTimer()
 		}
 		if !verify(c.good[j]) {
 			b.Fatalf("%s: refused a valid token", c.Name)
 		}
 	}
+	cpu.done()
 }
 
 // golangJWTVerifier is golangJWT's verification without the middleware.

@@ -113,20 +113,24 @@ func SourceCases() []Case {
 		{Name: "source/serial/time-now", Procs: 1, Run: func(b *testing.B) {
 			b.ReportAllocs()
 			var t time.Time
+			cpu := startCPU(b)
 			for b.Loop() {
 				t = time.Now()
 			}
+			cpu.done()
 			_ = t
 		}},
 		{Name: "source/serial/x-oauth2", Procs: 1, Run: func(b *testing.B) {
 			tok := &oauth2.Token{AccessToken: outboundToken, TokenType: "Bearer", Expiry: time.Now().Add(time.Hour)}
 			src := oauth2.ReuseTokenSource(tok, oauth2.StaticTokenSource(tok))
 			b.ReportAllocs()
+			cpu := startCPU(b)
 			for b.Loop() {
 				if _, err := src.Token(); err != nil {
 					b.Fatal(err)
 				}
 			}
+			cpu.done()
 		}},
 		{Name: "source/serial/gatehouse", Procs: 1, Run: func(b *testing.B) {
 			src, err := freshSource()
@@ -135,11 +139,13 @@ func SourceCases() []Case {
 			}
 			ctx := context.Background()
 			b.ReportAllocs()
+			cpu := startCPU(b)
 			for b.Loop() {
 				if _, err := src.Token(ctx); err != nil {
 					b.Fatal(err)
 				}
 			}
+			cpu.done()
 		}},
 		{Name: "source/parallel/gatehouse", Run: func(b *testing.B) {
 			src, err := freshSource()
@@ -147,6 +153,7 @@ func SourceCases() []Case {
 				b.Fatal(err)
 			}
 			b.ReportAllocs()
+			cpu := startCPU(b)
 			b.RunParallel(func(pb *testing.PB) {
 				ctx := context.Background()
 				for pb.Next() {
@@ -156,6 +163,7 @@ func SourceCases() []Case {
 					}
 				}
 			})
+			cpu.done()
 		}},
 	}
 }
@@ -174,6 +182,7 @@ func newAPIRequest() *http.Request {
 func benchRoundTrip(b *testing.B, rt http.RoundTripper, parallel bool) {
 	b.ReportAllocs()
 	if parallel {
+		cpu := startCPU(b)
 		b.RunParallel(func(pb *testing.PB) {
 			req := newAPIRequest()
 			for pb.Next() {
@@ -183,12 +192,15 @@ func benchRoundTrip(b *testing.B, rt http.RoundTripper, parallel bool) {
 				}
 			}
 		})
+		cpu.done()
 		return
 	}
 	req := newAPIRequest()
+	cpu := startCPU(b)
 	for b.Loop() {
 		if _, err := rt.RoundTrip(req); err != nil {
 			b.Fatal(err)
 		}
 	}
+	cpu.done()
 }

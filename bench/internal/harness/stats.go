@@ -24,8 +24,11 @@ func SpreadOf(xs []float64) Spread {
 	return Spread{Median: m, Min: s[0], Max: s[len(s)-1], N: len(s)}
 }
 
-// Ns is the Spread of the samples' time per iteration.
+// Ns is the Spread of the samples' wall-clock time per iteration.
 func (s Samples) Ns() Spread { return s.each(func(r Result) float64 { return r.NsPerOp }) }
+
+// Cost is the Spread of the samples' Cost.
+func (s Samples) Cost() Spread { return s.each(Result.Cost) }
 
 // Allocs is the Spread of the samples' allocations per iteration.
 func (s Samples) Allocs() Spread { return s.each(func(r Result) float64 { return float64(r.Allocs) }) }

@@ -86,3 +86,40 @@ func TestSourceCasesRun(t *testing.T) {
 		})
 	}
 }
+
+// TestCasesReportCPU: every benchmark the report runs measures its CPU time,
+// so that the report compares work, not waits for a core.
+func TestCasesReportCPU(t *testing.T) {
+	if err := flag.Set("test.benchtime", "20x"); err != nil {
+		t.Fatal(err)
+	}
+	defer flag.Set("test.benchtime", "1s")
+	cases := append(OutboundCases(), SourceCases()...)
+	crypto, err := CryptoCases(testFixture(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inbound, err := InboundCases(testFixture(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases = append(cases, crypto...)
+	for _, c := range inbound {
+		if c.Framework == Std || c.Framework == Raw {
+			cases = append(cases, c.Case)
+		}
+	}
+	for _, c := range cases {
+		t.Run(c.Name, func(t *testing.T) {
+			r := Measure(c)
+			if r.CPUNsPerOp <= 0 && r.NsPerOp > 2000 {
+				// Below a few µs per iteration, 20 iterations can take less
+				// than the CPU clock's resolution.
+				t.Errorf("no CPU time reported: %+v", r)
+			}
+			if _, ok := testing.Benchmark(c.Run).Extra[cpuMetric]; !ok {
+				t.Errorf("%s reports no %s", c.Name, cpuMetric)
+			}
+		})
+	}
+}
