@@ -61,7 +61,7 @@ func loadSection(ctx context.Context, w io.Writer, r *report) error {
 		"one fetch per refresh cycle; zero callers wait on the token endpoint after warm-up",
 		fmt.Sprintf("%d fetches, %d unused; %d Token calls waited; %d requests waited ≥ 40 ms", g.Fetches, unused, g.SourceWaits, g.Waited40ms),
 		fmt.Sprintf("x/oauth2: %d fetches; %d requests waited ≥ 40 ms (p99 %s)", x.Fetches, x.Waited40ms, dur(x.P99)),
-		unused <= 1 && g.SourceWaits == 0 && correct)
+		unused <= 1 && g.SourceWaits == 0 && correct, false)
 	return nil
 }
 
@@ -107,6 +107,6 @@ func outageSection(ctx context.Context, w io.Writer, r *report) error {
 		"at most one fetch per backoff step",
 		fmt.Sprintf("%d token requests (bound %d); recovered in %s", g.OutageCalls, bound, dur(g.Recovery)),
 		fmt.Sprintf("x/oauth2: %d token requests; recovered in %s; longest request %s", x.OutageCalls, dur(x.Recovery), dur(x.Longest)),
-		ok)
+		ok, false)
 	return nil
 }

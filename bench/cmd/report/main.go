@@ -138,8 +138,27 @@ func (r *report) verdict(ok bool) string {
 	return v
 }
 
-func (r *report) target(order int, what, target, gatehouse, peer string, ok bool) {
-	r.targets = append(r.targets, targetRow{order, []string{what, target, gatehouse, peer, r.verdict(ok)}})
+// within judges a measured spread against an upper limit: met when its
+// median is within the limit. When its range spans the limit, the verdict
+// says so: another run may well land on the other side.
+func (r *report) within(s harness.Spread, limit float64) string {
+	v := r.verdict(s.Median <= limit)
+	if spans(s, limit) {
+		v += ", range spans the target"
+	}
+	return v
+}
+
+func spans(s harness.Spread, limit float64) bool { return s.N > 1 && s.Min <= limit && s.Max > limit }
+
+// target adds a summary row whose verdict is ok; near says that a measured
+// range spans the target.
+func (r *report) target(order int, what, target, gatehouse, peer string, ok, near bool) {
+	v := r.verdict(ok)
+	if near {
+		v += ", range spans the target"
+	}
+	r.targets = append(r.targets, targetRow{order, []string{what, target, gatehouse, peer, v}})
 }
 
 func (r *report) logf(format string, args ...any) {
@@ -248,7 +267,7 @@ func run(ctx context.Context, w io.Writer, o options) error {
 		if len(cases) > 0 {
 			how := fmt.Sprintf("median of %d interleaved measurements of %v per benchmark", o.rounds, o.each)
 			r.target(orderRuns, "bench verdicts", "do not flip between two runs on a quiet machine (medians of several repetitions), or marked indicative",
-				how, "—", true)
+				how, "—", true, false)
 		}
 		slices.SortStableFunc(r.targets, func(a, b targetRow) int { return a.order - b.order })
 		rows := make([][]string, len(r.targets))

@@ -57,6 +57,28 @@ func TestSpreadFormatting(t *testing.T) {
 	}
 }
 
+func TestWithin(t *testing.T) {
+	r := &report{}
+	tests := []struct {
+		name string
+		s    harness.Spread
+		want string
+	}{
+		{"clear", harness.Spread{Median: 40, Min: 30, Max: 45, N: 5}, "met"},
+		{"clearly not", harness.Spread{Median: 80, Min: 60, Max: 90, N: 5}, "**not met**"},
+		{"met, range spans", harness.Spread{Median: 48, Min: 40, Max: 60, N: 5}, "met, range spans the target"},
+		{"not met, range spans", harness.Spread{Median: 52, Min: 40, Max: 60, N: 5}, "**not met**, range spans the target"},
+		{"one measurement", harness.Spread{Median: 50, Min: 50, Max: 50, N: 1}, "met"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := r.within(tt.s, 50); got != tt.want {
+				t.Errorf("within(%+v, 50) = %q, want %q", tt.s, got, tt.want)
+			}
+		})
+	}
+}
+
 func TestVerdicts(t *testing.T) {
 	full, quick := &report{}, &report{o: options{quick: true}}
 	if full.verdict(true) != "met" || full.verdict(false) != "**not met**" {
