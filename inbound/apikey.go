@@ -111,7 +111,9 @@ type apiKeyValidator struct {
 // the hashes stored, so a map probe teaches nothing about any key.
 //
 // The Principal has Scheme "APIKey" and the Environment of the key's prefix.
-// With HashedKeys as the store, a successful Validate allocates nothing.
+// With HashedKeys as the store, a successful Validate allocates nothing, and
+// APIKey refuses a store holding a key that no request could present (see
+// ErrInvalidKey), so that a missing key fails at start-up.
 func APIKey(store KeyStore, opts *APIKeyOptions) (Validator, error) {
 	if store == nil {
 		return nil, errors.New("inbound: APIKey: nil KeyStore")

@@ -22,9 +22,39 @@ func overRatio(rs ...harness.Result) float64 {
 	return (rs[0].Cost() - rs[2].Cost()) / d
 }
 
-// over is the time of case name above base, summarised over the rounds.
-func (r *report) over(name, base string) harness.Spread {
-	return harness.PerRound(diff, r.samples[name], r.samples[base])
+// base is the series case name's overhead is taken against: its baseline
+// measured right before it in each round when there is one, else the case
+// named fallback.
+func (r *report) base(name, fallback string) harness.Samples {
+	if s, ok := r.samples[harness.BaselineKey(name)]; ok {
+		return s
+	}
+	return r.samples[fallback]
+}
+
+// over is the time of case name above its base, summarised over the rounds.
+func (r *report) over(name, fallback string) harness.Spread {
+	return harness.PerRound(diff, r.samples[name], r.base(name, fallback))
+}
+
+// overRatioOf is a's overhead over b's, each above its own base, round by
+// round.
+func (r *report) overRatioOf(a, b, fallback string) harness.Spread {
+	return harness.PerRound(func(rs ...harness.Result) float64 {
+		d := rs[2].Cost() - rs[3].Cost()
+		if d <= 0 {
+			return 0
+		}
+		return (rs[0].Cost() - rs[1].Cost()) / d
+	}, r.samples[a], r.base(a, fallback), r.samples[b], r.base(b, fallback))
+}
+
+// overDiff is a's overhead minus b's, each above its own base, round by
+// round.
+func (r *report) overDiff(a, b, fallback string) harness.Spread {
+	return harness.PerRound(func(rs ...harness.Result) float64 {
+		return (rs[0].Cost() - rs[1].Cost()) - (rs[2].Cost() - rs[3].Cost())
+	}, r.samples[a], r.base(a, fallback), r.samples[b], r.base(b, fallback))
 }
 
 func outboundSection(w io.Writer, r *report) {

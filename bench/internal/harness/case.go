@@ -19,7 +19,16 @@ type Case struct {
 	// Procs, when set, is the GOMAXPROCS the case is measured with (as
 	// go test -cpu would set it); 0 keeps the process's.
 	Procs int
+	// Baseline, when set, names the case this one's overhead is measured
+	// against: MeasureRounds measures it again right before this one in
+	// every round, under BaselineKey(Name), so that the two are taken under
+	// the same load.
+	Baseline string
 }
+
+// BaselineKey is the key under which MeasureRounds stores the measurements
+// of the baseline of the case named name, taken right before it.
+func BaselineKey(name string) string { return name + "@baseline" }
 
 // Result is a measured Case.
 type Result struct {
@@ -79,8 +88,9 @@ type Samples []Result
 // machine's load over all of them, so that the ratios of cases measured in
 // the same round stay comparable.
 //
-// It sets the -test.benchtime flag, so the testing flags must be registered
-// (testing.Init, or go test).
+// A case with a Baseline is preceded, in every round, by a measurement of
+// its baseline, stored under BaselineKey. It sets the -test.benchtime flag,
+// so the testing flags must be registered (testing.Init, or go test).
 func MeasureRounds(cases []Case, cfg Rounds) (map[string]Samples, error) {
 	if cfg.Count <= 0 {
 		cfg.Count = 5
@@ -102,19 +112,36 @@ func MeasureRounds(cases []Case, cfg Rounds) (map[string]Samples, error) {
 	if err := f.Value.Set(cfg.Each.String()); err != nil {
 		return nil, err
 	}
-	iters := make([]int, len(cases))
-	for i, c := range cases {
-		r := Measure(c)
-		iters[i] = calibrated(r, cfg.Each)
+	iters := make(map[string]int, len(cases))
+	byName := make(map[string]Case, len(cases))
+	for _, c := range cases {
+		iters[c.Name] = calibrated(Measure(c), cfg.Each)
+		byName[c.Name] = c
+	}
+	for _, c := range cases {
+		if _, ok := byName[c.Baseline]; c.Baseline != "" && !ok {
+			return nil, fmt.Errorf("harness: %s: baseline %s is not among the cases", c.Name, c.Baseline)
+		}
 	}
 	out := make(map[string]Samples, len(cases))
+	measure := func(c Case, key string) error {
+		if err := f.Value.Set(strconv.Itoa(iters[c.Name]) + "x"); err != nil {
+			return err
+		}
+		out[key] = append(out[key], Measure(c))
+		return nil
+	}
 	for round := 1; round <= cfg.Count; round++ {
 		progress(round)
-		for i, c := range cases {
-			if err := f.Value.Set(strconv.Itoa(iters[i]) + "x"); err != nil {
+		for _, c := range cases {
+			if c.Baseline != "" {
+				if err := measure(byName[c.Baseline], BaselineKey(c.Name)); err != nil {
+					return nil, err
+				}
+			}
+			if err := measure(c, c.Name); err != nil {
 				return nil, err
 			}
-			out[c.Name] = append(out[c.Name], Measure(c))
 		}
 	}
 	return out, nil

@@ -86,6 +86,9 @@ func InboundCases(f *Fixture) ([]InboundCase, error) {
 			parts[0] = "apikey"
 		}
 		c.Name = strings.Join(parts, "/")
+		if c.Framework != Raw && c.Auth != AuthNone {
+			c.Case.Baseline = "inbound/" + c.Framework + "/" + AuthNone
+		}
 		c.Case.Run = func(b *testing.B) { benchServe(b, c) }
 		if c.verifier != nil {
 			c.Case.Run = func(b *testing.B) { benchVerify(b, c) }

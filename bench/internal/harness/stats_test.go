@@ -2,6 +2,7 @@ package harness
 
 import (
 	"flag"
+	"strings"
 	"testing"
 	"time"
 )
@@ -69,6 +70,42 @@ func TestMeasureRounds(t *testing.T) {
 	}
 	if f.Value.String() != before {
 		t.Errorf("benchtime left at %s, was %s", f.Value.String(), before)
+	}
+}
+
+// TestMeasureRoundsBaseline: a case's baseline is measured right before it
+// in every round, under its own key.
+func TestMeasureRoundsBaseline(t *testing.T) {
+	var order []string
+	mk := func(name, base string) Case {
+		return Case{Name: name, Baseline: base, Run: func(b *testing.B) {
+			order = append(order, name)
+			for b.Loop() {
+			}
+		}}
+	}
+	cases := []Case{mk("base", ""), mk("other", ""), mk("dep", "base")}
+	got, err := MeasureRounds(cases, Rounds{Count: 2, Each: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got[BaselineKey("dep")]) != 2 || len(got["base"]) != 2 || len(got[BaselineKey("base")]) != 0 {
+		t.Fatalf("samples: %d baseline of dep, %d base", len(got[BaselineKey("dep")]), len(got["base"]))
+	}
+	// testing.Benchmark runs a function twice for n>1 (once with b.N = 1):
+	// keep each case's first call of a measurement.
+	var seq []string
+	for i, n := range order {
+		if i == 0 || order[i-1] != n {
+			seq = append(seq, n)
+		}
+	}
+	want := "base other dep base other base dep base other base dep"
+	if s := strings.Join(seq, " "); s != want {
+		t.Errorf("order %q, want %q", s, want)
+	}
+	if _, err := MeasureRounds([]Case{mk("dep", "missing")}, Rounds{Count: 1, Each: time.Millisecond}); err == nil {
+		t.Error("a missing baseline was accepted")
 	}
 }
 
