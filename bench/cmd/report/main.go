@@ -13,7 +13,8 @@
 // Each benchmark is measured -rounds times (11, or 5 with -quick) for -each
 // (50 ms, or 20 ms with -quick); the rounds interleave all benchmarks, so
 // that a change in the machine's load touches every case alike. Times are
-// the process's CPU time per operation (wall-clock time is shown beside it):
+// the benchmark thread's CPU time per operation (wall-clock time is shown
+// beside it, and stands for the parallel rows):
 // on a machine shared with other busy processes, wall-clock time mostly
 // measures the wait for a core. Tables show the median and the range
 // (min–max); ratios are taken within each round, then summarised the same
@@ -276,9 +277,9 @@ func run(ctx context.Context, w io.Writer, o options) error {
 		}
 		fmt.Fprintf(w, "## Targets\n\n")
 		fmt.Fprintf(w, "Each target with the peer measured beside it in this run; the sections below hold the tables behind them. "+
-			"Times are the process's CPU time per operation (user and system, the garbage collector's background work included), "+
-			"medians with their range (min–max) over the rounds; ratios are taken within each round. On a quiet machine CPU time "+
-			"and wall-clock time agree for these serial benchmarks (the tables show both); on a machine whose cores are shared with "+
+			"Times are the CPU time per operation of the benchmark's thread (wall-clock time for the parallel rows), medians with "+
+			"their range (min–max) over the rounds; ratios are taken within each round. On a quiet machine thread CPU time and "+
+			"wall-clock time agree for these serial benchmarks (the tables show both); on a machine whose cores are shared with "+
 			"other busy processes, wall-clock time mostly measures the wait for a core, which is why the verdicts rest on CPU time.\n\n")
 		table(w, []string{"what", "target", "gatehouse", "peer, same run", "verdict"}, rows)
 	}

@@ -62,7 +62,7 @@ func outboundSection(w io.Writer, r *report) {
 	fmt.Fprintf(w, "One POST carrying `Content-Type`, `Accept` and an `Idempotency-Key` through each decorator onto a bare RoundTripper "+
 		"that returns a canned response; both libraries hold a valid token (x/oauth2: `Transport` over a `StaticTokenSource`, its "+
 		"cheapest form). Overhead is the CPU time above the bare transport, taken within each round; "+
-		"the parallel rows' CPU time is that of both cores together.\n\n")
+		"the parallel rows show wall-clock time only.\n\n")
 	var rows [][]string
 	for _, mode := range []string{"serial", "parallel"} {
 		bare := "outbound/" + mode + "/bare"
