@@ -124,6 +124,7 @@ const (
 	orderJWTHit
 	orderJWTFirst
 	orderAPIKey
+	orderFleet // the fleet section (a Store shared by N processes) goes here
 	orderRuns
 )
 
