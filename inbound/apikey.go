@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"unsafe"
 )
 
 // DefaultAPIKeyHeader is the header APIKey reads when APIKeyOptions.Header is
@@ -28,10 +29,6 @@ const DefaultMaxKeyLength = 512
 // maxMaxKeyLength bounds APIKeyOptions.MaxKeyLength: hashing is the only
 // per-request cost an attacker controls, so it stays small.
 const maxMaxKeyLength = 8 << 10
-
-// stackKeyLength is the longest key hashed from a stack buffer; longer keys
-// cost one allocation.
-const stackKeyLength = 512
 
 // ErrKeyNotFound is what a KeyStore returns (or wraps) for a key it does not
 // know or that was revoked. APIKey answers it with 401 invalid_access_token;
@@ -114,7 +111,9 @@ type apiKeyValidator struct {
 // the hashes stored, so a map probe teaches nothing about any key.
 //
 // The Principal has Scheme "APIKey" and the Environment of the key's prefix.
-// With HashedKeys as the store, a successful Validate allocates nothing.
+// With HashedKeys as the store, a successful Validate allocates nothing, and
+// APIKey refuses a store holding a key that no request could present (see
+// ErrInvalidKey), so that a missing key fails at start-up.
 func APIKey(store KeyStore, opts *APIKeyOptions) (Validator, error) {
 	if store == nil {
 		return nil, errors.New("inbound: APIKey: nil KeyStore")
@@ -143,6 +142,15 @@ func APIKey(store KeyStore, opts *APIKeyOptions) (Validator, error) {
 		maxLen: o.MaxKeyLength,
 	}
 	v.hashed, _ = store.(*hashedKeys)
+	if v.hashed != nil {
+		if v.hashed.err != nil {
+			return nil, v.hashed.err // "inbound: HashedKeys: …", wrapping ErrInvalidKey
+		}
+		if v.hashed.longest > o.MaxKeyLength {
+			return nil, fmt.Errorf("inbound: APIKey: %w: a key of the store is longer than MaxKeyLength (%d bytes), so it could never be accepted",
+				ErrInvalidKey, o.MaxKeyLength)
+		}
+	}
 	known := false
 	for prefix, env := range o.Environments {
 		// Prefixes are not secret (they name environments), so they may
@@ -250,14 +258,35 @@ func (v *apiKeyValidator) String() string {
 }
 
 // validKey reports whether s is only visible ASCII (RFC 9110 VCHAR): no
-// spaces, controls or non-ASCII bytes in a key.
+// spaces, controls or non-ASCII bytes in a key. It checks eight bytes at a
+// time (a key is checked on every request).
 func validKey(s string) bool {
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		if !vcharWord(w) {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
 		if c := s[i]; c < 0x21 || c > 0x7e {
 			return false
 		}
 	}
 	return true
+}
+
+// vcharWord reports whether every byte of w is in [0x21, 0x7e]. A byte below
+// 0x21 borrows into its top bit when 0x21 is subtracted (while its own top
+// bit is clear); a byte above 0x7e has its top bit set, or gets it when 0x01
+// is added. Both tests are exact for "some byte is out of range", which is
+// all that is asked.
+func vcharWord(w uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	below := (w - 0x21*ones) &^ w
+	above := (w + 0x01*ones) | w
+	return (below|above)&highs == 0
 }
 
 // validHeaderName reports whether s is an RFC 9110 token.
@@ -277,15 +306,12 @@ func validHeaderName(s string) bool {
 	return true
 }
 
-// hashKey returns SHA-256(key). Keys up to stackKeyLength bytes are copied to
-// a stack buffer first: converting the string to []byte would allocate.
+// hashKey returns SHA-256(key) without copying key: sha256.Sum256 only
+// reads its input (it writes into the digest's own buffer), so viewing the
+// string's bytes in place is safe, and it spares the request path an
+// allocation or a copy into a zeroed stack buffer.
 func hashKey(key string) [32]byte {
-	if len(key) <= stackKeyLength {
-		var buf [stackKeyLength]byte
-		n := copy(buf[:], key)
-		return sha256.Sum256(buf[:n])
-	}
-	return sha256.Sum256([]byte(key))
+	return sha256.Sum256(unsafe.Slice(unsafe.StringData(key), len(key)))
 }
 
 // withEnvironment returns p with Scheme "APIKey" and Environment env (when
@@ -305,6 +331,12 @@ func withEnvironment(p *Principal, env string) *Principal {
 // hashedKeys is the KeyStore of HashedKeys.
 type hashedKeys struct {
 	m map[[32]byte]*hashedEntry
+	// err is the construction error (see NewHashedKeys): a store built with
+	// it answers every Lookup with it, and APIKey refuses the store.
+	err error
+	// longest is the length of the longest key, which is not secret: APIKey
+	// refuses a MaxKeyLength under which some key could never be presented.
+	longest int
 }
 
 type hashedEntry struct {
@@ -315,33 +347,87 @@ type hashedEntry struct {
 	withEnv atomic.Pointer[Principal]
 }
 
+// ErrInvalidKey is wrapped by the construction errors of NewHashedKeys,
+// HashedKeys' stores and APIKey for a configured key that no request could
+// ever present: an empty key (typically an environment variable that was not
+// set), one with spaces, control or non-ASCII characters (a trailing newline
+// read from a file), or one longer than APIKeyOptions.MaxKeyLength. The
+// messages name the Principal the key belongs to, never the key.
+var ErrInvalidKey = errors.New("invalid API key")
+
 // HashedKeys returns an in-memory KeyStore of the given keys and the
 // Principal each belongs to. It hashes the keys with SHA-256 at construction
 // and keeps only the hashes, never a key. The Principals are copied, with
-// Scheme set to "APIKey"; a nil Principal stands for an empty one. Empty keys
-// are ignored: no request can present one.
+// Scheme set to "APIKey"; a nil Principal stands for an empty one.
+//
+// A key that no request could present (empty, or with characters other than
+// visible ASCII) is a configuration error, which this signature cannot
+// return: APIKey refuses such a store with an error wrapping ErrInvalidKey,
+// and any other caller gets that error from every Lookup (so a request is
+// answered 503, never 401 for everyone). Use NewHashedKeys to get the error
+// here instead.
 //
 // Use it for a fixed set of keys read from configuration; keys managed at run
 // time belong in a database behind your own KeyStore.
 func HashedKeys(keys map[string]*Principal) KeyStore {
+	h, _ := newHashedKeys(keys)
+	return h
+}
+
+// NewHashedKeys is HashedKeys that reports a key no request could present
+// (see ErrInvalidKey) as an error, naming the key's Principal by its Subject
+// and KeyID, never the key.
+func NewHashedKeys(keys map[string]*Principal) (KeyStore, error) {
+	h, err := newHashedKeys(keys)
+	if err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+func newHashedKeys(keys map[string]*Principal) (*hashedKeys, error) {
 	h := &hashedKeys{m: make(map[[32]byte]*hashedEntry, len(keys))}
+	var errs []error
 	for key, p := range keys {
-		if key == "" {
-			continue
-		}
 		c := Principal{}
 		if p != nil {
 			c = *p
 			c.Scopes = slices.Clone(p.Scopes)
 		}
 		c.Scheme = SchemeAPIKey
+		switch {
+		case key == "":
+			errs = append(errs, fmt.Errorf("inbound: HashedKeys: %w: empty key for %s", ErrInvalidKey, describeOwner(&c)))
+			continue
+		case !validKey(key):
+			errs = append(errs, fmt.Errorf("inbound: HashedKeys: %w: the key for %s holds a space, control or non-ASCII character",
+				ErrInvalidKey, describeOwner(&c)))
+			continue
+		}
+		h.longest = max(h.longest, len(key))
 		h.m[hashKey(key)] = &hashedEntry{base: &c}
 	}
-	return h
+	// Map order is random: sort, so that the message is the same each run.
+	slices.SortFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
+	h.err = errors.Join(errs...)
+	return h, h.err
+}
+
+// describeOwner names the Principal a configured key belongs to, for
+// configuration errors: its Subject and KeyID are not secret.
+func describeOwner(p *Principal) string {
+	s := "the Principal with Subject " + strconv.Quote(p.Subject)
+	if p.KeyID != "" {
+		s += " and KeyID " + strconv.Quote(p.KeyID)
+	}
+	return s
 }
 
 // Lookup implements KeyStore.
 func (h *hashedKeys) Lookup(_ context.Context, sum [32]byte) (*Principal, error) {
+	if h.err != nil {
+		return nil, h.err
+	}
 	e := h.m[sum]
 	if e == nil {
 		return nil, ErrKeyNotFound
@@ -369,6 +455,9 @@ func (h *hashedKeys) lookupIn(sum [32]byte, env string) (*Principal, error) {
 
 // String describes the store without any key material.
 func (h *hashedKeys) String() string {
+	if h.err != nil {
+		return "inbound.HashedKeys(invalid: " + strconv.Itoa(len(h.m)) + " usable keys)"
+	}
 	return "inbound.HashedKeys(" + strconv.Itoa(len(h.m)) + " keys)"
 }
 

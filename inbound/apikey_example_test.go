@@ -1,6 +1,7 @@
 package inbound_test
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -58,4 +59,18 @@ func ExampleAll() {
 	// Output:
 	// inbound: user_agent_required: the User-Agent header is required; send your application's name
 	// acme <nil>
+}
+
+// An unset environment variable makes an empty key: NewHashedKeys refuses it
+// at start-up, naming whose key it is and never a key, instead of answering
+// 401 to that client for ever.
+func ExampleNewHashedKeys() {
+	_, err := inbound.NewHashedKeys(map[string]*inbound.Principal{
+		"": {Subject: "acme", KeyID: "key-1"}, // os.Getenv("ACME_API_KEY"), unset
+	})
+	fmt.Println(errors.Is(err, inbound.ErrInvalidKey))
+	fmt.Println(err)
+	// Output:
+	// true
+	// inbound: HashedKeys: invalid API key: empty key for the Principal with Subject "acme" and KeyID "key-1"
 }

@@ -275,7 +275,7 @@ func TestAPIKeyLongestPrefixWins(t *testing.T) {
 }
 
 func TestHashedKeys(t *testing.T) {
-	keys := map[string]*inbound.Principal{prodKey: {Subject: "a", Scopes: []string{"x"}}, "": {Subject: "empty"}, "k2": nil}
+	keys := map[string]*inbound.Principal{prodKey: {Subject: "a", Scopes: []string{"x"}}, "k2": nil}
 	store := inbound.HashedKeys(keys)
 	keys[prodKey].Subject = "changed later"
 	keys[prodKey].Scopes[0] = "changed"
@@ -287,13 +287,96 @@ func TestHashedKeys(t *testing.T) {
 	if p, err := store.Lookup(context.Background(), sha256.Sum256([]byte("k2"))); err != nil || p == nil {
 		t.Errorf("nil Principal entry: %+v, %v", p, err)
 	}
-	if _, err := store.Lookup(context.Background(), sha256.Sum256(nil)); !errors.Is(err, inbound.ErrKeyNotFound) {
-		t.Errorf("empty key: %v, want ErrKeyNotFound", err)
+	if _, err := store.Lookup(context.Background(), sha256.Sum256([]byte("k3"))); !errors.Is(err, inbound.ErrKeyNotFound) {
+		t.Errorf("unknown key: %v, want ErrKeyNotFound", err)
 	}
 	for _, f := range []string{"%v", "%+v", "%#v", "%s"} {
 		if s := fmt.Sprintf(f, store); strings.Contains(s, prodKey) || strings.Contains(s, "k2") || !strings.Contains(s, "2 keys") {
 			t.Errorf("Sprintf(%q) = %q", f, s)
 		}
+	}
+}
+
+// TestHashedKeysRefusesUnpresentableKeys: a key no request can present (an
+// unset environment variable, a newline read from a file) is a construction
+// error wrapping ErrInvalidKey that names the Principal and never the key,
+// from NewHashedKeys and from APIKey over HashedKeys; the store itself fails
+// closed with that error (503), never 401 for everyone.
+func TestHashedKeysRefusesUnpresentableKeys(t *testing.T) {
+	const secret = "$aact_prod_secretvalue"
+	tests := []struct {
+		name string
+		keys map[string]*inbound.Principal
+		want []string // in the message
+	}{
+		{"empty key", map[string]*inbound.Principal{"": {Subject: "acme", KeyID: "k7"}, prodKey: {Subject: "ok"}},
+			[]string{"empty key", `Subject "acme"`, `KeyID "k7"`}},
+		{"empty key, nil Principal", map[string]*inbound.Principal{"": nil}, []string{"empty key", `Subject ""`}},
+		{"trailing newline", map[string]*inbound.Principal{secret + "\n": {Subject: "acme"}},
+			[]string{"control or non-ASCII", `Subject "acme"`}},
+		{"inner space", map[string]*inbound.Principal{"$aact_prod_ " + secret: {Subject: "acme"}}, []string{"space"}},
+		{"two bad keys", map[string]*inbound.Principal{"": {Subject: "a"}, "\x00" + secret: {Subject: "b"}},
+			[]string{`Subject "a"`, `Subject "b"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			check := func(what string, err error) {
+				t.Helper()
+				if !errors.Is(err, inbound.ErrInvalidKey) {
+					t.Fatalf("%s: %v, want ErrInvalidKey", what, err)
+				}
+				msg := err.Error()
+				if !strings.HasPrefix(msg, "inbound: HashedKeys: ") || strings.Contains(msg, secret) || strings.Contains(msg, "secretvalue") {
+					t.Errorf("%s: message %q", what, msg)
+				}
+				for _, w := range tt.want {
+					if !strings.Contains(msg, w) {
+						t.Errorf("%s: message %q lacks %q", what, msg, w)
+					}
+				}
+			}
+			store, err := inbound.NewHashedKeys(tt.keys)
+			if store != nil {
+				t.Errorf("NewHashedKeys returned a store with its error")
+			}
+			check("NewHashedKeys", err)
+			v, err := inbound.APIKey(inbound.HashedKeys(tt.keys), nil)
+			if v != nil {
+				t.Errorf("APIKey accepted the store")
+			}
+			check("APIKey", err)
+			_, err = inbound.HashedKeys(tt.keys).Lookup(context.Background(), sha256.Sum256([]byte(prodKey)))
+			check("Lookup", err)
+			if errors.Is(err, inbound.ErrKeyNotFound) {
+				t.Error("Lookup on a misconfigured store says not found: that is 401 for everyone, not a loud failure")
+			}
+		})
+	}
+}
+
+func TestNewHashedKeys(t *testing.T) {
+	store, err := inbound.NewHashedKeys(map[string]*inbound.Principal{prodKey: {Subject: "a"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := mustAPIKey(t, store, nil)
+	if p, err := v.Validate(akRequest("access_token", prodKey)); err != nil || p.Subject != "a" {
+		t.Fatalf("Validate = %+v, %v", p, err)
+	}
+	if _, err := inbound.NewHashedKeys(nil); err != nil {
+		t.Errorf("no keys: %v; an empty store refuses every key, which is not an error", err)
+	}
+}
+
+func TestAPIKeyRefusesKeysLongerThanMaxKeyLength(t *testing.T) {
+	long := "$aact_prod_" + strings.Repeat("x", 600)
+	_, err := inbound.APIKey(inbound.HashedKeys(map[string]*inbound.Principal{long: {Subject: "a"}}), nil)
+	if !errors.Is(err, inbound.ErrInvalidKey) || strings.Contains(err.Error(), "xxxx") {
+		t.Fatalf("a key over the default MaxKeyLength: %v, want ErrInvalidKey", err)
+	}
+	if _, err := inbound.APIKey(inbound.HashedKeys(map[string]*inbound.Principal{long: {Subject: "a"}}),
+		&inbound.APIKeyOptions{MaxKeyLength: 1024}); err != nil {
+		t.Fatalf("with MaxKeyLength 1024: %v", err)
 	}
 }
 

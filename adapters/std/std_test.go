@@ -1,6 +1,7 @@
 package stdauth_test
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -100,4 +101,16 @@ func BenchmarkBare(b *testing.B) { benchServe(b, okHandler) }
 // allocation beyond the two of r.WithContext(context.WithValue(...)).
 func BenchmarkAPIKeyUserAgent(b *testing.B) {
 	benchServe(b, stdauth.Require(newGuard(b, nil))(okHandler))
+}
+
+type floorKey struct{}
+
+// BenchmarkPrincipalInContext is the floor of BenchmarkAPIKeyUserAgent: the
+// two allocations (a context value and the request copy) that handing a
+// Principal to the next handler costs in net/http, and nothing else.
+func BenchmarkPrincipalInContext(b *testing.B) {
+	p := &inbound.Principal{Subject: "acme"}
+	benchServe(b, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		okHandler.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), floorKey{}, p)))
+	}))
 }

@@ -1,24 +1,37 @@
 // Command report runs gatehouse's side-by-side comparisons with its peers and
-// prints them as Markdown: outbound overhead per request, the concurrent
-// refresh load, the failing token endpoint, and inbound authentication in
-// std, gin and echo. Every number comes from this one run on this machine.
+// prints them as Markdown: every performance target with the peer beside it
+// and a verdict, then the tables behind them (outbound overhead per request,
+// Source.Token, the concurrent refresh load, the failing token endpoint, and
+// inbound authentication in std, gin and echo). Every number comes from this
+// one run on this machine.
 //
 // Usage:
 //
-//	go run ./cmd/report          # the full run, a few minutes
+//	go run ./cmd/report          # the full run, about two minutes
 //	go run ./cmd/report -quick   # a short run, under a minute
 //
-// The flags -benchtime, -duration, -goroutines and -outage override what
-// -quick sets.
+// Each benchmark is measured -rounds times (11, or 5 with -quick) for -each
+// (50 ms, or 20 ms with -quick); the rounds interleave all benchmarks, so
+// that a change in the machine's load touches every case alike. Times are
+// the benchmark thread's CPU time per operation (wall-clock time is shown
+// beside it, and stands for the parallel rows):
+// on a machine shared with other busy processes, wall-clock time mostly
+// measures the wait for a core. Tables show the median and the range
+// (min–max); ratios are taken within each round, then summarised the same
+// way. Verdicts of a -quick run are marked indicative. The flags -rounds,
+// -each, -duration, -goroutines and -outage override what -quick sets;
+// -sections chooses the sections.
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -29,37 +42,29 @@ import (
 
 type options struct {
 	quick      bool
-	benchtime  time.Duration
+	rounds     int
+	each       time.Duration
 	duration   time.Duration
 	outage     time.Duration
 	goroutines int
 	sections   string
+	progress   io.Writer // nil: no progress lines
 }
 
 func main() {
 	// testing.Init registers -test.benchtime, which testing.Benchmark reads.
 	testing.Init()
 	var o options
-	flag.BoolVar(&o.quick, "quick", false, "a short run (under a minute)")
-	flag.DurationVar(&o.benchtime, "benchtime", 0, "time per benchmark (default 1s, 100ms with -quick)")
+	flag.BoolVar(&o.quick, "quick", false, "a short run (about thirty seconds); its verdicts are indicative")
+	flag.IntVar(&o.rounds, "rounds", 0, "measurements of each benchmark (default 11, 5 with -quick)")
+	flag.DurationVar(&o.each, "each", 0, "length of one measurement of one benchmark (default 50ms, 20ms with -quick)")
 	flag.DurationVar(&o.duration, "duration", 0, "length of the concurrent-refresh run per library (default 10s, 3s with -quick)")
 	flag.DurationVar(&o.outage, "outage", 0, "length of the token endpoint's outage (default 10s, 3s with -quick)")
 	flag.IntVar(&o.goroutines, "goroutines", 1000, "concurrent callers in the load and outage runs")
 	flag.StringVar(&o.sections, "sections", "outbound,load,outage,inbound", "comma-separated sections to run")
 	flag.Parse()
-	if o.benchtime == 0 {
-		o.benchtime = pick(o.quick, 100*time.Millisecond, time.Second)
-	}
-	if o.duration == 0 {
-		o.duration = pick(o.quick, 3*time.Second, 10*time.Second)
-	}
-	if o.outage == 0 {
-		o.outage = pick(o.quick, 3*time.Second, 10*time.Second)
-	}
-	if err := flag.Set("test.benchtime", o.benchtime.String()); err != nil {
-		fmt.Fprintln(os.Stderr, "report:", err)
-		os.Exit(2)
-	}
+	o = o.withDefaults()
+	o.progress = os.Stderr
 	// gin's debug mode prints every route registration; the benchmarks build
 	// many engines.
 	gin.SetMode(gin.ReleaseMode)
@@ -72,6 +77,22 @@ func main() {
 	}
 }
 
+func (o options) withDefaults() options {
+	if o.rounds <= 0 {
+		o.rounds = pick(o.quick, 5, 11)
+	}
+	if o.each <= 0 {
+		o.each = pick(o.quick, 20*time.Millisecond, 50*time.Millisecond)
+	}
+	if o.duration <= 0 {
+		o.duration = pick(o.quick, 3*time.Second, 10*time.Second)
+	}
+	if o.outage <= 0 {
+		o.outage = pick(o.quick, 3*time.Second, 10*time.Second)
+	}
+	return o
+}
+
 func pick[T any](quick bool, q, full T) T {
 	if quick {
 		return q
@@ -79,15 +100,160 @@ func pick[T any](quick bool, q, full T) T {
 	return full
 }
 
+// report collects what the sections measured: the benchmark samples, and
+// one row per performance target for the summary.
+type report struct {
+	o       options
+	samples map[string]harness.Samples
+	targets []targetRow
+}
+
+// targetRow is one row of the summary; order is its place in it (the order
+// of the performance targets in the design), since sections run in another.
+type targetRow struct {
+	order int
+	cells []string // what, target, gatehouse, peer, verdict
+}
+
+// The summary's order.
+const (
+	orderSource = iota
+	orderBearer
+	orderLoad
+	orderOutage
+	orderJWTHit
+	orderJWTFirst
+	orderAPIKey
+	orderFleet // the fleet section (a Store shared by N processes) goes here
+	orderRuns
+)
+
+// verdict says met or not met; a -quick run's verdicts are indicative.
+func (r *report) verdict(ok bool) string {
+	v := "met"
+	if !ok {
+		v = "**not met**"
+	}
+	if r.o.quick {
+		v += " (indicative)"
+	}
+	return v
+}
+
+// within judges a measured spread against an upper limit: met when its
+// median is within the limit. When its range spans the limit, the verdict
+// says so: another run may well land on the other side.
+func (r *report) within(s harness.Spread, limit float64) string {
+	v := r.verdict(s.Median <= limit)
+	if spans(s, limit) {
+		v += ", range spans the target"
+	}
+	return v
+}
+
+func spans(s harness.Spread, limit float64) bool { return s.N > 1 && s.Min <= limit && s.Max > limit }
+
+// target adds a summary row whose verdict is ok; near says that a measured
+// range spans the target.
+func (r *report) target(order int, what, target, gatehouse, peer string, ok, near bool) {
+	v := r.verdict(ok)
+	if near {
+		v += ", range spans the target"
+	}
+	r.targets = append(r.targets, targetRow{order, []string{what, target, gatehouse, peer, v}})
+}
+
+func (r *report) logf(format string, args ...any) {
+	if r.o.progress != nil {
+		fmt.Fprintf(r.o.progress, "report: "+format+"\n", args...)
+	}
+}
+
 func run(ctx context.Context, w io.Writer, o options) error {
+	o = o.withDefaults()
 	want := map[string]bool{}
 	for _, s := range strings.Split(o.sections, ",") {
 		want[strings.TrimSpace(s)] = true
 	}
+	start := time.Now()
 	m := harness.DescribeMachine()
-	mode := "full"
+	r := &report{o: o}
+
+	// The benchmarks of every section run together, interleaved.
+	var cases []harness.Case
+	var fixture *harness.Fixture
+	if want["outbound"] {
+		cases = append(cases, harness.OutboundCases()...)
+		cases = append(cases, harness.SourceCases()...)
+	}
+	var inbound []harness.InboundCase
+	if want["inbound"] {
+		r.logf("generating keys and tokens")
+		var err error
+		if fixture, err = harness.NewFixture(); err != nil {
+			return err
+		}
+		if inbound, err = harness.InboundCases(fixture); err != nil {
+			return err
+		}
+		crypto, err := harness.CryptoCases(fixture)
+		if err != nil {
+			return err
+		}
+		// Each algorithm's crypto floor is measured right after the raw
+		// verifications it is compared with.
+		floor := map[string]harness.Case{}
+		for _, c := range crypto {
+			floor[strings.TrimPrefix(c.Name, "crypto/")] = c
+		}
+		for _, c := range inbound {
+			cases = append(cases, c.Case)
+			if c.Framework == harness.Raw && c.Auth == harness.AuthGatehouse {
+				cases = append(cases, floor[c.Alg])
+			}
+		}
+	}
+	if len(cases) > 0 {
+		r.logf("%d benchmarks, %d rounds of %v each", len(cases), o.rounds, o.each)
+		var err error
+		r.samples, err = harness.MeasureRounds(cases, harness.Rounds{Count: o.rounds, Each: o.each,
+			Progress: func(round, of int) {
+				if round == 0 {
+					r.logf("calibrating")
+				} else {
+					r.logf("round %d of %d", round, of)
+				}
+			}})
+		if err != nil {
+			return err
+		}
+	}
+
+	var body bytes.Buffer
+	if want["outbound"] {
+		outboundSection(&body, r)
+		sourceSection(&body, r)
+	}
+	if want["load"] {
+		r.logf("concurrent refresh load, %v per library", o.duration)
+		if err := loadSection(ctx, &body, r); err != nil {
+			return err
+		}
+	}
+	if want["outage"] {
+		r.logf("failing token endpoint, %v outage per library", o.outage)
+		if err := outageSection(ctx, &body, r); err != nil {
+			return err
+		}
+	}
+	if want["inbound"] {
+		jwtSection(&body, r, inbound)
+		apiKeySection(&body, r, inbound)
+	}
+
+	mode := fmt.Sprintf("full: each benchmark measured %d times for %v, interleaved; median (min–max)", o.rounds, o.each)
 	if o.quick {
-		mode = "quick (-quick)"
+		mode = fmt.Sprintf("quick (-quick): %d measurements of %v each; verdicts are indicative", o.rounds, o.each)
 	}
 	fmt.Fprintf(w, "# gatehouse side by side with its peers\n\n")
 	table(w, []string{"machine", ""}, [][]string{
@@ -95,199 +261,29 @@ func run(ctx context.Context, w io.Writer, o options) error {
 		{"cores (GOMAXPROCS)", fmt.Sprintf("%d (%d)", m.Cores, m.Procs)},
 		{"Go", fmt.Sprintf("%s %s/%s", m.GoVersion, m.OS, m.Arch)},
 		{"date", m.Date.Format(time.RFC3339)},
-		{"run", fmt.Sprintf("%s; benchtime %v", mode, o.benchtime)},
+		{"load average (1, 5, 15 min) at start / end", m.Load + " / " + harness.LoadAverage()},
+		{"run", mode},
+		{"took", time.Since(start).Round(time.Second).String()},
 	})
-	if want["outbound"] {
-		outboundSection(w)
-	}
-	if want["load"] {
-		if err := loadSection(ctx, w, o); err != nil {
-			return err
+	if len(r.targets) > 0 {
+		if len(cases) > 0 {
+			how := fmt.Sprintf("median of %d interleaved measurements of %v per benchmark", o.rounds, o.each)
+			r.target(orderRuns, "bench verdicts", "do not flip between two runs on a quiet machine (medians of several repetitions), or marked indicative",
+				how, "—", true, false)
 		}
-	}
-	if want["outage"] {
-		if err := outageSection(ctx, w, o); err != nil {
-			return err
+		slices.SortStableFunc(r.targets, func(a, b targetRow) int { return a.order - b.order })
+		rows := make([][]string, len(r.targets))
+		for i, t := range r.targets {
+			rows[i] = t.cells
 		}
+		fmt.Fprintf(w, "## Targets\n\n")
+		fmt.Fprintf(w, "Each target with the peer measured beside it in this run; the sections below hold the tables behind them. "+
+			"Times are the CPU time per operation of the benchmark's thread (wall-clock time for the parallel rows), medians with "+
+			"their range (min–max) over the rounds; ratios are taken within each round. On a quiet machine thread CPU time and "+
+			"wall-clock time agree for these serial benchmarks (the tables show both); on a machine whose cores are shared with "+
+			"other busy processes, wall-clock time mostly measures the wait for a core, which is why the verdicts rest on CPU time.\n\n")
+		table(w, []string{"what", "target", "gatehouse", "peer, same run", "verdict"}, rows)
 	}
-	if want["inbound"] {
-		if err := inboundSection(w); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// table prints a Markdown table.
-func table(w io.Writer, head []string, rows [][]string) {
-	fmt.Fprintf(w, "| %s |\n", strings.Join(head, " | "))
-	// Columns holding numbers are right-aligned.
-	seps := make([]string, len(head))
-	for i := range seps {
-		seps[i] = "---"
-		for _, r := range rows {
-			if i < len(r) && r[i] != "" && r[i][0] >= '0' && r[i][0] <= '9' {
-				seps[i] = "--:"
-				break
-			}
-		}
-	}
-	fmt.Fprintf(w, "|%s|\n", strings.Join(seps, "|"))
-	for _, r := range rows {
-		fmt.Fprintf(w, "| %s |\n", strings.Join(r, " | "))
-	}
-	fmt.Fprintln(w)
-}
-
-func ns(v float64) string {
-	switch {
-	case v >= 10_000:
-		return fmt.Sprintf("%.1f µs", v/1000)
-	case v >= 1000:
-		return fmt.Sprintf("%.2f µs", v/1000)
-	}
-	return fmt.Sprintf("%.0f ns", v)
-}
-
-func ratio(a, b float64) string {
-	if b <= 0 {
-		return "n/a"
-	}
-	return fmt.Sprintf("%.2f×", a/b)
-}
-
-func dur(d time.Duration) string {
-	switch {
-	case d >= time.Second:
-		return fmt.Sprintf("%.2f s", d.Seconds())
-	case d >= time.Millisecond:
-		return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
-	}
-	return fmt.Sprintf("%.1f µs", float64(d)/float64(time.Microsecond))
-}
-
-func verdict(ok bool) string {
-	if ok {
-		return "met"
-	}
-	return "**not met**"
-}
-
-func outboundSection(w io.Writer) {
-	fmt.Fprintf(w, "## 1. Outbound overhead per request\n\n")
-	fmt.Fprintf(w, "One GET through each decorator onto a bare RoundTripper that returns a canned response; "+
-		"both libraries hold a valid token (x/oauth2: `Transport` over a `ReuseTokenSource`). "+
-		"Overhead is the time and allocations above the bare transport.\n\n")
-	res := map[string]harness.Result{}
-	for _, c := range harness.OutboundCases() {
-		res[c.Name] = harness.Measure(c)
-	}
-	var rows [][]string
-	for _, mode := range []string{"serial", "parallel"} {
-		bare := res["outbound/"+mode+"/bare"]
-		for _, lib := range []string{"bare", "x-oauth2", "gatehouse"} {
-			r := res["outbound/"+mode+"/"+lib]
-			rows = append(rows, []string{mode + " " + lib, ns(r.NsPerOp), fmt.Sprint(r.BytesPerOp), fmt.Sprint(r.Allocs),
-				ns(r.NsPerOp - bare.NsPerOp)})
-		}
-	}
-	table(w, []string{"case", "ns/op", "B/op", "allocs/op", "overhead"}, rows)
-	var rrows [][]string
-	for _, mode := range []string{"serial", "parallel"} {
-		bare := res["outbound/"+mode+"/bare"].NsPerOp
-		g, x := res["outbound/"+mode+"/gatehouse"], res["outbound/"+mode+"/x-oauth2"]
-		q := (g.NsPerOp - bare) / (x.NsPerOp - bare)
-		if mode == "serial" {
-			rrows = append(rrows, []string{"serial: gatehouse overhead / x/oauth2 overhead", fmt.Sprintf("%.2f×", q), "≤ 0.50×", verdict(q <= 0.5)})
-			rrows = append(rrows, []string{"gatehouse allocs/op", fmt.Sprint(g.Allocs), "≤ 3", verdict(g.Allocs <= 3)})
-		} else {
-			// No target: on a shared machine the parallel figures mostly
-			// measure the other tenants.
-			rrows = append(rrows, []string{"parallel (b.RunParallel): gatehouse overhead / x/oauth2 overhead", fmt.Sprintf("%.2f×", q), "", ""})
-		}
-	}
-	table(w, []string{"ratio", "measured", "target", ""}, rrows)
-}
-
-func loadSection(ctx context.Context, w io.Writer, o options) error {
-	cfg := harness.LoadConfig{Goroutines: o.goroutines, Duration: o.duration}
-	fmt.Fprintf(w, "## 2. Concurrent refresh load\n\n")
-	var rows [][]string
-	var results []harness.LoadResult
-	for _, lib := range []harness.Library{harness.Gatehouse, harness.XOAuth2} {
-		r, err := harness.RunLoad(ctx, lib, cfg)
-		if err != nil {
-			return fmt.Errorf("load %s: %w", lib, err)
-		}
-		results = append(results, r)
-		sw := "n/a"
-		if r.SourceWaits >= 0 {
-			sw = fmt.Sprint(r.SourceWaits)
-		}
-		agree := r.EndpointTotal == r.LibraryTotal && r.EndpointTotal == r.ClientTotal
-		rows = append(rows, []string{string(lib), fmt.Sprint(r.Requests),
-			fmt.Sprintf("%.0f", float64(r.Requests)/r.Elapsed.Seconds()),
-			fmt.Sprint(r.Fetches), fmt.Sprintf("%.1f", r.ExpectedFetches()), fmt.Sprint(r.Used), fmt.Sprintf("%.2f", r.FetchesPerLifetime()),
-			fmt.Sprint(r.Waited1ms), fmt.Sprint(r.Waited40ms), dur(r.P50), dur(r.P99), dur(r.Max), sw,
-			fmt.Sprintf("%d/%d", r.Unauthorized, r.Errors), fmt.Sprintf("%v (%d)", agree, r.EndpointTotal)})
-	}
-	r0 := results[0]
-	fmt.Fprintf(w, "%d goroutines send GETs through an `http.Client` to a loopback API for %v per library; "+
-		"the token endpoint answers after %v with `expires_in` %v. Both libraries stop using a token %v before it "+
-		"expires (gatehouse's default margin, a tenth of the lifetime; x/oauth2 gets the same through "+
-		"`oauth2.ReuseTokenSourceWithExpiry`, since its default 10 s would make a %v token unusable). gatehouse keeps "+
-		"its default refresh-ahead, half the lifetime here, so it replaces its token every ~%v; x/oauth2 every ~%v. "+
-		"The token wait is measured by a decorator outside the library's and one inside it, the same for both. "+
-		"The first token is fetched before the run, so these are all after warm-up. API idle pools hold %d connections.\n\n",
-		r0.Config.Goroutines, r0.Config.Duration, r0.Config.TokenLatency, r0.Config.Lifetime, r0.Margin, r0.Config.Lifetime,
-		results[0].RefreshInterval+r0.Config.TokenLatency, results[1].RefreshInterval+r0.Config.TokenLatency, r0.Config.Goroutines)
-	table(w, []string{"library", "requests", "req/s", "token fetches", "replacements due", "fetched tokens used", "fetches per lifetime",
-		"waited ≥ 1 ms", "waited ≥ 40 ms", "wait p50", "wait p99", "wait max", "Source waits", "401s/errors", "counts agree (total)"}, rows)
-	g, x := results[0], results[1]
-	table(w, []string{"ratio", "measured", "target", ""}, [][]string{
-		{"gatehouse fetches whose token was never used", fmt.Sprint(g.Fetches - g.Used), "≤ 1 (one fetch per replacement, the last one maybe unused at the end)", verdict(g.Fetches-g.Used <= 1)},
-		{"gatehouse requests that waited ≥ 40 ms / x/oauth2's", fmt.Sprintf("%d / %d", g.Waited40ms, x.Waited40ms), "0 after warm-up", verdict(g.Waited40ms == 0)},
-		{"gatehouse Token calls that waited for a fetch (Stats().Waits)", fmt.Sprint(g.SourceWaits), "0 after warm-up", verdict(g.SourceWaits == 0)},
-	})
-	fmt.Fprintf(w, "*Replacements due* is the run's length over the interval at which the library replaces its token (plus the endpoint's latency); "+
-		"with one fetch per replacement, *token fetches* is that rounded down. *Fetched tokens used* counts the fetched tokens the API then accepted, so a duplicated fetch would show as a gap. "+
-		"gatehouse fetches more often per lifetime than x/oauth2 because it refreshes halfway through the lifetime, while the token is still in use.\n\n")
-	fmt.Fprintf(w, "\"Waited ≥ 1 ms\" also counts scheduling delays between the two timing decorators on a busy machine; "+
-		"`Source waits` is gatehouse's own exact count of callers that had no usable token.\n\n")
-	return nil
-}
-
-func outageSection(ctx context.Context, w io.Writer, o options) error {
-	cfg := harness.OutageConfig{Goroutines: o.goroutines, Outage: o.outage}
-	fmt.Fprintf(w, "## 3. Failing token endpoint\n\n")
-	var rows [][]string
-	var first harness.OutageResult
-	for i, lib := range []harness.Library{harness.Gatehouse, harness.XOAuth2} {
-		r, err := harness.RunOutage(ctx, lib, cfg)
-		if err != nil {
-			return fmt.Errorf("outage %s: %w", lib, err)
-		}
-		if i == 0 {
-			first = r
-		}
-		rec := "not within " + dur(r.Config.MaxRecovery)
-		if r.Recovered {
-			rec = dur(r.Recovery)
-		}
-		rows = append(rows, []string{string(lib), fmt.Sprint(r.OutageCalls), fmt.Sprintf("%.1f", r.OutageRate),
-			rec, dur(r.Longest), fmt.Sprint(r.Requests), fmt.Sprint(r.Failed),
-			fmt.Sprintf("%v (%d)", r.EndpointTotal == r.LibraryTotal && r.EndpointTotal == r.ClientTotal, r.EndpointTotal)})
-	}
-	c := first.Config
-	fmt.Fprintf(w, "%d goroutines (each pausing %v between requests), tokens living %v, a token endpoint answering after %v. "+
-		"%v after warm-up the endpoint answers 503 with `Retry-After: %d` for %v (its answers keep the same latency), then recovers. "+
-		"gatehouse uses its default backoff (1 s doubling to 1 min, with jitter, at least Retry-After); x/oauth2 has none. "+
-		"Recovery is the time from the endpoint's recovery to the first request that succeeds.\n\n",
-		c.Goroutines, c.Pause, c.Lifetime, c.TokenLatency, c.Before, c.RetryAfter, c.Outage)
-	table(w, []string{"library", "token requests during outage", "per second", "time to recover", "longest request", "requests", "failed requests", "counts agree (total)"}, rows)
-	fmt.Fprintf(w, "gatehouse trades recovery time (up to one backoff step) for a token endpoint that sees at most one call "+
-		"per backoff step, and once its token has run out it fails each caller at once, which is why it shows many quick failed requests. "+
-		"x/oauth2 calls the endpoint back to back, one caller after another while the others queue on its lock (the longest request), "+
-		"and recovers as soon as the endpoint answers.\n\n")
-	return nil
+	_, err := body.WriteTo(w)
+	return err
 }

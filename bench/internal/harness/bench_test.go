@@ -12,8 +12,27 @@ func BenchmarkOutbound(b *testing.B) {
 	}
 }
 
+// BenchmarkSource measures Source.Token on a fresh token beside time.Now and
+// x/oauth2's ReuseTokenSource. Run it with -cpu 1 for the serial figures the
+// report takes (the report sets GOMAXPROCS 1 for them itself).
+func BenchmarkSource(b *testing.B) {
+	for _, c := range SourceCases() {
+		b.Run(c.Name, c.Run)
+	}
+}
+
 func BenchmarkInbound(b *testing.B) {
 	cases, err := InboundCases(testFixture(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range cases {
+		b.Run(c.Name, c.Run)
+	}
+}
+
+func BenchmarkCrypto(b *testing.B) {
+	cases, err := CryptoCases(testFixture(b))
 	if err != nil {
 		b.Fatal(err)
 	}

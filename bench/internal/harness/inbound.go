@@ -33,6 +33,8 @@ const (
 	AuthEchoJWT    = "echo-jwt"         // labstack/echo-jwt
 	AuthAPIKey     = "gatehouse-apikey" // inbound.All(UserAgent(), APIKey(...))
 	AuthEchoKey    = "echo-keyauth"     // echo's middleware.KeyAuth
+	AuthKeyByHand  = "by-hand-apikey"   // the same checks written by hand as std middleware
+	AuthContext    = "context-only"     // no check: only the Principal put into the request's context
 	ModeRepeated   = "repeated"         // the same token every time
 	ModeFirstSight = "first"            // a token the validator has never seen
 )
@@ -80,10 +82,13 @@ func InboundCases(f *Fixture) ([]InboundCase, error) {
 		if c.Mode != "" {
 			parts = append(parts, c.Mode)
 		}
-		if c.Auth == AuthAPIKey || c.Auth == AuthEchoKey {
+		if IsAPIKeyAuth(c.Auth) {
 			parts[0] = "apikey"
 		}
 		c.Name = strings.Join(parts, "/")
+		if c.Framework != Raw && c.Auth != AuthNone {
+			c.Case.Baseline = "inbound/" + c.Framework + "/" + AuthNone
+		}
 		c.Case.Run = func(b *testing.B) { benchServe(b, c) }
 		if c.verifier != nil {
 			c.Case.Run = func(b *testing.B) { benchVerify(b, c) }
@@ -129,7 +134,7 @@ func InboundCases(f *Fixture) ([]InboundCase, error) {
 		add(InboundCase{Framework: Raw, Auth: AuthGolangJWT, Alg: alg,
 			verifier: golangJWTVerifier(k.verify, alg), good: firstReqs, bad: bad})
 		add(InboundCase{Framework: Raw, Auth: AuthGatehouse, Alg: alg, Mode: ModeFirstSight,
-			verifier: gatehouseVerifier(gh), good: firstReqs, bad: bad, rebuild: true})
+			verifier: gatehouseVerifier(k.verify, alg), good: firstReqs, bad: bad, rebuild: true})
 	}
 	keyBad := map[string]*http.Request{
 		"unknown key":   apiKeyRequest(f.OtherAPIKey, "bench/1.0"),
@@ -142,7 +147,19 @@ func InboundCases(f *Fixture) ([]InboundCase, error) {
 		add(InboundCase{Framework: fw, Auth: AuthAPIKey, build: frameworkHandler(fw, gk), good: good, bad: keyBad})
 	}
 	add(InboundCase{Framework: Echo, Auth: AuthEchoKey, build: echoHandler(echoKeyAuth(f.APIKey)), good: good, bad: keyBad})
+	add(InboundCase{Framework: Std, Auth: AuthKeyByHand, build: stdHandler(keyByHand(f.APIKey)), good: good, bad: keyBad})
+	add(InboundCase{Framework: Std, Auth: AuthContext, build: stdHandler(contextOnly()), good: good})
 	return cases, nil
+}
+
+// IsAPIKeyAuth reports whether auth is one of the API-key schemes (or their
+// floor), which the report shows in a table of their own.
+func IsAPIKeyAuth(auth string) bool {
+	switch auth {
+	case AuthAPIKey, AuthEchoKey, AuthKeyByHand, AuthContext:
+		return true
+	}
+	return false
 }
 
 func benchServe(b *testing.B, c InboundCase) {
@@ -152,13 +169,16 @@ func benchServe(b *testing.B, c InboundCase) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := startCPU(b)
 	for i := 0; i < b.N; i++ {
 		j := i % len(c.good)
 		if c.rebuild && j == 0 && i > 0 {
 			b.StopTimer()
+			cpu.pause()
 			if h, err = c.build(); err != nil {
 				b.Fatal(err)
 			}
+			cpu.resume()
 			b.StartTimer()
 		}
 		rec := httptest.NewRecorder()
@@ -167,6 +187,7 @@ func benchServe(b *testing.B, c InboundCase) {
 			b.Fatalf("%s: status %d: %s", c.Name, rec.Code, rec.Body)
 		}
 	}
+	cpu.done()
 }
 
 func benchVerify(b *testing.B, c InboundCase) {
@@ -176,19 +197,23 @@ func benchVerify(b *testing.B, c InboundCase) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := startCPU(b)
 	for i := 0; i < b.N; i++ {
 		j := i % len(c.good)
 		if c.rebuild && j == 0 && i > 0 {
 			b.StopTimer()
+			cpu.pause()
 			if verify, err = c.verifier(); err != nil {
 				b.Fatal(err)
 			}
+			cpu.resume()
 			b.StartTimer()
 		}
 		if !verify(c.good[j]) {
 			b.Fatalf("%s: refused a valid token", c.Name)
 		}
 	}
+	cpu.done()
 }
 
 // golangJWTVerifier is golangJWT's verification without the middleware.
@@ -207,17 +232,17 @@ func golangJWTVerifier(key any, alg string) func() (func(*http.Request) bool, er
 	}
 }
 
-// gatehouseVerifier is the Guard's Check alone: the validator and putting the
-// Principal into the request's context, without an adapter or a router.
-func gatehouseVerifier(g guardFactory) func() (func(*http.Request) bool, error) {
+// gatehouseVerifier is BearerJWT's Validate alone, without a Guard, an
+// adapter or a router: what golang-jwt's Parse is to its middleware.
+func gatehouseVerifier(key any, alg string) func() (func(*http.Request) bool, error) {
 	return func() (func(*http.Request) bool, error) {
-		guard, err := g()
+		v, err := gatehouseValidator(key, alg)
 		if err != nil {
 			return nil, err
 		}
 		return func(r *http.Request) bool {
-			_, err := guard.Check(r)
-			return err == nil
+			p, err := v.Validate(r)
+			return err == nil && p != nil
 		}, nil
 	}
 }
@@ -257,16 +282,22 @@ type guardFactory func() (*middleware.Guard, error)
 
 func gatehouseJWT(key any, alg string) guardFactory {
 	return func() (*middleware.Guard, error) {
-		keys, err := inbound.StaticKeys(map[string]any{kid: key})
-		if err != nil {
-			return nil, err
-		}
-		v, err := inbound.BearerJWT(inbound.JWTOptions{Keys: keys, Algorithms: []string{alg}})
+		v, err := gatehouseValidator(key, alg)
 		if err != nil {
 			return nil, err
 		}
 		return middleware.New(v, nil)
 	}
+}
+
+// gatehouseValidator is a fresh BearerJWT validator (so a fresh
+// verified-token cache) for one key and algorithm.
+func gatehouseValidator(key any, alg string) (inbound.Validator, error) {
+	keys, err := inbound.StaticKeys(map[string]any{kid: key})
+	if err != nil {
+		return nil, err
+	}
+	return inbound.BearerJWT(inbound.JWTOptions{Keys: keys, Algorithms: []string{alg}})
 }
 
 func gatehouseAPIKey(key string) guardFactory {
@@ -403,4 +434,41 @@ func echoKeyAuth(key string) echo.MiddlewareFunc {
 			return ok, nil
 		},
 	})
+}
+
+type keyPrincipalKey struct{}
+
+// keyByHand is API key + User-Agent written by hand as std middleware, as a
+// careful user would: a User-Agent check, the key's SHA-256 looked up in a
+// map that holds hashes only, the owner put into the request's context.
+func keyByHand(key string) func(http.Handler) http.Handler {
+	store := map[[32]byte]*inbound.Principal{sha256.Sum256([]byte(key)): {Subject: "acme"}}
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Header.Get("User-Agent") == "" {
+				w.WriteHeader(http.StatusBadRequest)
+				return
+			}
+			k := r.Header.Get("access_token")
+			p, ok := store[sha256.Sum256([]byte(k))]
+			if k == "" || !ok {
+				w.WriteHeader(http.StatusUnauthorized)
+				return
+			}
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyPrincipalKey{}, p)))
+		})
+	}
+}
+
+// contextOnly checks nothing and only hands a Principal to the next handler
+// in the request's context: the two allocations (a context value and the
+// request's copy) that any net/http middleware carrying a Principal pays.
+// It is the floor of the API-key cases.
+func contextOnly() func(http.Handler) http.Handler {
+	p := &inbound.Principal{Subject: "acme"}
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyPrincipalKey{}, p)))
+		})
+	}
 }

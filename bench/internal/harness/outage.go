@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/gatehouse-go/gatehouse/outbound"
 )
 
 // OutageConfig configures RunOutage. Zero fields mean the defaults in
@@ -94,6 +96,25 @@ type OutageResult struct {
 	// EndpointTotal, LibraryTotal and ClientTotal count token requests as
 	// LoadResult's do.
 	EndpointTotal, LibraryTotal, ClientTotal int64
+}
+
+// MaxBackoffCalls is the most token requests gatehouse may send during the
+// outage if it makes one per backoff step: a first one, then one after each
+// step of a backoff that starts at MinBackoff and doubles, for as many steps
+// as fit in the outage. Jitter only lengthens steps (never below the
+// nominal one), and Retry-After only raises them, so a correct Source stays
+// within it however the steps fall.
+func (c OutageConfig) MaxBackoffCalls() int64 {
+	step := c.MinBackoff
+	if step <= 0 {
+		step = outbound.DefaultMinBackoff
+	}
+	calls := int64(1)
+	for elapsed := step; elapsed <= c.Outage; elapsed += step {
+		calls++
+		step *= 2
+	}
+	return calls
 }
 
 // RunOutage runs the failing-token-endpoint scenario against lib: after

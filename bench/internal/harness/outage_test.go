@@ -42,3 +42,23 @@ func TestOutageConfigRejectsShortOutage(t *testing.T) {
 		t.Fatal("an outage shorter than the token lifetime was accepted")
 	}
 }
+
+func TestMaxBackoffCalls(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  OutageConfig
+		want int64
+	}{
+		{"10 s, default 1 s steps: 0, 1, 3, 7", OutageConfig{Outage: 10 * time.Second}, 4},
+		{"3 s: 0, 1, 3", OutageConfig{Outage: 3 * time.Second}, 3},
+		{"shorter than a step", OutageConfig{Outage: 500 * time.Millisecond}, 1},
+		{"100 ms steps over 1.5 s: 0, .1, .3, .7, 1.5", OutageConfig{Outage: 1500 * time.Millisecond, MinBackoff: 100 * time.Millisecond}, 5},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.cfg.MaxBackoffCalls(); got != tt.want {
+				t.Errorf("MaxBackoffCalls = %d, want %d", got, tt.want)
+			}
+		})
+	}
+}

@@ -114,3 +114,17 @@ func TestCPUModel(t *testing.T) {
 		t.Errorf("cpuModel of a missing file = %q, want GOARCH", got)
 	}
 }
+
+func TestLoadAverage(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "loadavg")
+	if err := os.WriteFile(p, []byte("3.48 2.44 1.09 3/311 17858\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got := loadAverage(p); got != "3.48 2.44 1.09" {
+		t.Errorf("loadAverage = %q", got)
+	}
+	if got := loadAverage(filepath.Join(dir, "missing")); got != "unknown" {
+		t.Errorf("loadAverage of a missing file = %q", got)
+	}
+}
