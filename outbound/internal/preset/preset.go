@@ -134,32 +134,9 @@ func BaseURL(provider, override, def string) (string, error) {
 // OnlyHost returns a decorator that refuses, before anything is sent, any
 // request whose scheme and host differ from baseURL's: a provider's
 // credentials go to that provider and nowhere else (a redirect or a URL built
-// for another environment included).
+// for another environment included). It is outbound.AllowHosts(baseURL).
 func OnlyHost(baseURL string) func(http.RoundTripper) http.RoundTripper {
-	u, _ := url.Parse(baseURL) // checked by BaseURL
-	scheme, host := u.Scheme, strings.ToLower(u.Host)
-	return func(next http.RoundTripper) http.RoundTripper {
-		return onlyHost{scheme: scheme, host: host, next: next}
-	}
-}
-
-type onlyHost struct {
-	scheme, host string
-	next         http.RoundTripper
-}
-
-// CloseIdleConnections forwards to the wrapped transport.
-func (o onlyHost) CloseIdleConnections() { outbound.CloseIdleConnections(o.next) }
-
-func (o onlyHost) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.URL.Scheme != o.scheme || !strings.EqualFold(req.URL.Host, o.host) {
-		if req.Body != nil {
-			req.Body.Close()
-		}
-		return nil, &outbound.Error{Op: "request", URL: req.URL.Scheme + "://" + req.URL.Host,
-			Err: fmt.Errorf("%w (want %s://%s)", outbound.ErrHostNotAllowed, o.scheme, o.host)}
-	}
-	return o.next.RoundTrip(req)
+	return outbound.AllowHosts(baseURL)
 }
 
 // Require returns an error naming the first empty field, for required
