@@ -203,7 +203,13 @@ func parseOAuth2Token(body []byte, op, u string, now time.Time) (Token, error) {
 	if v.AccessToken == "" {
 		return Token{}, invalidResponse(op, u, http.StatusOK, "no access_token")
 	}
-	tok := Token{Value: v.AccessToken, Type: normalizeType(v.TokenType)}
+	if why := checkValue(v.AccessToken); why != "" {
+		return Token{}, invalidResponse(op, u, http.StatusOK, "access_token: "+why)
+	}
+	if !isBearer(v.TokenType) {
+		return Token{}, invalidResponse(op, u, http.StatusOK, "token_type is not Bearer")
+	}
+	tok := Token{Value: v.AccessToken}
 	if len(v.ExpiresIn) > 0 && string(v.ExpiresIn) != "null" {
 		secs, ok := parseSeconds(v.ExpiresIn)
 		if !ok {
@@ -234,13 +240,12 @@ func parseSeconds(raw json.RawMessage) (int64, bool) {
 	return int64(f), true
 }
 
-// normalizeType maps the scheme's case variants ("bearer") to the canonical
-// "Bearer"; other types are kept as sent.
-func normalizeType(t string) string {
-	if strings.EqualFold(t, "bearer") {
-		return ""
-	}
-	return t
+// isBearer reports whether a token_type names the Bearer scheme (compared
+// case-insensitively, RFC 6749 §5.1). An absent type is taken as Bearer, as
+// many endpoints omit it. Any other type is refused: this package only sends
+// Bearer tokens, and a token of another type sent as one would be misused.
+func isBearer(t string) bool {
+	return t == "" || strings.EqualFold(t, "bearer")
 }
 
 // Format redacts ClientSecret in every verb.

@@ -98,10 +98,15 @@ func (j *JSONFetcher) parse(body []byte, now time.Time) (Token, error) {
 	if json.Unmarshal(m[j.TokenField], &tok.Value) != nil || tok.Value == "" {
 		return Token{}, invalidResponse(op, j.URL, 0, "no "+j.TokenField)
 	}
+	if why := checkValue(tok.Value); why != "" {
+		return Token{}, invalidResponse(op, j.URL, 0, j.TokenField+": "+why)
+	}
 	if j.TypeField != "" {
 		var t string
 		_ = json.Unmarshal(m[j.TypeField], &t)
-		tok.Type = normalizeType(t)
+		if !isBearer(t) {
+			return Token{}, invalidResponse(op, j.URL, 0, j.TypeField+" is not Bearer")
+		}
 	}
 	exp, err := j.expiry(m, now)
 	if err != nil {

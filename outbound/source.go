@@ -284,8 +284,10 @@ func (s *Source) fetch(ctx context.Context, background bool) (*entry, error) {
 	cancel()
 	switch {
 	case err != nil:
-	case tok.Value == "":
-		err = &Error{Op: "fetch token", Err: fmt.Errorf("%w: empty token", ErrInvalidResponse)}
+	case checkValue(tok.Value) != "":
+		err = &Error{Op: "fetch token", Err: fmt.Errorf("%w: %s", ErrInvalidResponse, checkValue(tok.Value))}
+	case checkScheme(tok.Type) != "":
+		err = &Error{Op: "fetch token", Err: fmt.Errorf("%w: %s", ErrInvalidResponse, checkScheme(tok.Type))}
 	case !tok.Expiry.IsZero() && !s.now().Before(tok.Expiry):
 		// Stored, it would send every caller back to the endpoint at once,
 		// and each of those fetches would "succeed": as a failure, it backs

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 )
 
@@ -75,3 +76,30 @@ type FetcherFunc func(ctx context.Context) (Token, error)
 
 // Fetch calls f(ctx).
 func (f FetcherFunc) Fetch(ctx context.Context) (Token, error) { return f(ctx) }
+
+// checkValue returns why a token value cannot be sent in a header, or "".
+// Control bytes (CR and LF above all, which would split the header) and DEL
+// are refused, as is an empty value.
+func checkValue(v string) string {
+	if v == "" {
+		return "empty token"
+	}
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < 0x20 || c == 0x7f {
+			return "token holds a control character"
+		}
+	}
+	return ""
+}
+
+// checkScheme returns why a token type cannot be an authorization scheme, or
+// "": a scheme is an RFC 9110 token (no space, control or separator).
+func checkScheme(s string) string {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) >= 0 {
+			return "token type is not a valid scheme"
+		}
+	}
+	return ""
+}
