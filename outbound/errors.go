@@ -161,12 +161,18 @@ func isSentinel(err error) bool {
 // {error, error_description}, Asaas's {errors:[{code, description}]},
 // DiviPay's {statusCode, message, error}), and honours Retry-After.
 func ResponseError(op string, resp *http.Response) *Error {
+	return responseError(op, resp, nil)
+}
+
+// responseError is ResponseError with the credentials the request sent
+// scrubbed from the provider's text.
+func responseError(op string, resp *http.Response, sent secrets) *Error {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, MaxErrorBody))
 	e := &Error{Op: op, Status: resp.StatusCode}
 	if resp.Request != nil && resp.Request.URL != nil {
 		e.URL = redactURL(resp.Request.URL.String())
 	}
-	e.Code, e.Message = parseErrorBody(body)
+	e.Code, e.Message = parseErrorBody(body, sent)
 	e.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 	return e
 }
@@ -175,7 +181,9 @@ func ResponseError(op string, resp *http.Response) *Error {
 // hostile or broken endpoint cannot make error strings huge.
 const maxErrorText = 512
 
-func parseErrorBody(body []byte) (code, message string) {
+// parseErrorBody returns the provider's error code and message, without
+// the secrets the request sent, clipped.
+func parseErrorBody(body []byte, sent secrets) (code, message string) {
 	var v struct {
 		// OAuth2 (RFC 6749 §5.2) and DiviPay's {statusCode, message, error}.
 		// Either may be a string or, in some frameworks (NestJS validation
@@ -209,7 +217,9 @@ func parseErrorBody(body []byte) (code, message string) {
 	default:
 		code, message = errStr, msg
 	}
-	return clip(code), clip(message)
+	// Scrubbed before clipping, so that no secret is cut in two and half
+	// of it kept.
+	return clip(sent.scrub(code)), clip(sent.scrub(message))
 }
 
 // jsonText returns a JSON string's value, or a list of strings joined with

@@ -24,6 +24,9 @@ type tokenRequest struct {
 	basicUser   string // set with basicPass: an HTTP Basic header, already escaped as wanted
 	basicPass   string
 	ok          func(status int) bool
+	// sent are the credentials in the request, scrubbed from any provider
+	// text that ends up in an error.
+	sent secrets
 }
 
 // post sends r with client and returns the success body, read with a cap. Any
@@ -64,7 +67,7 @@ func (r *tokenRequest) post(ctx context.Context, client *http.Client) ([]byte, e
 		ok = func(s int) bool { return s == http.StatusOK }
 	}
 	if !ok(resp.StatusCode) {
-		e := ResponseError(r.op, resp)
+		e := responseError(r.op, resp, r.sent.withBasic(r.basicUser, r.basicPass))
 		e.URL = safeURL
 		switch {
 		case resp.StatusCode < 300:
@@ -176,6 +179,8 @@ func (c *ClientCredentials) Fetch(ctx context.Context) (Token, error) {
 		}
 		r.body = []byte(v.Encode())
 	}
+	// The id is no secret and stays readable in the provider's messages.
+	r.sent = newSecrets(c.ClientSecret)
 	body, err := r.post(ctx, c.Client)
 	if err != nil {
 		return Token{}, err
@@ -270,3 +275,11 @@ func redacted(s string) string {
 	}
 	return "REDACTED"
 }
+
+// MarshalJSON encodes String, so that the secret stays redacted when a
+// ClientCredentials nested in another value is printed by encoding/json or slog's JSON
+// handler.
+func (c ClientCredentials) MarshalJSON() ([]byte, error) { return json.Marshal(c.String()) }
+
+// MarshalText is String, for encoders that use encoding.TextMarshaler.
+func (c ClientCredentials) MarshalText() ([]byte, error) { return []byte(c.String()), nil }

@@ -2,6 +2,7 @@ package outbound
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -77,6 +78,13 @@ type FetcherFunc func(ctx context.Context) (Token, error)
 // Fetch calls f(ctx).
 func (f FetcherFunc) Fetch(ctx context.Context) (Token, error) { return f(ctx) }
 
+func redactedValue(v string) string {
+	if v == "" {
+		return ""
+	}
+	return "REDACTED"
+}
+
 // checkValue returns why a token value cannot be sent in a header, or "".
 // Control bytes (CR and LF above all, which would split the header) and DEL
 // are refused, as is an empty value.
@@ -103,3 +111,21 @@ func checkScheme(s string) string {
 	}
 	return ""
 }
+
+// MarshalJSON redacts the value: a Token nested in a struct, map or slice that
+// encoding/json or slog's JSON handler prints shows its type and expiry only.
+// To store a token, marshal its fields explicitly.
+func (t Token) MarshalJSON() ([]byte, error) {
+	var exp *time.Time
+	if !t.Expiry.IsZero() {
+		exp = &t.Expiry
+	}
+	return json.Marshal(struct {
+		Type   string     `json:"type"`
+		Value  string     `json:"value"`
+		Expiry *time.Time `json:"expiry"`
+	}{t.Scheme(), redactedValue(t.Value), exp})
+}
+
+// MarshalText is String, for encoders that use encoding.TextMarshaler.
+func (t Token) MarshalText() ([]byte, error) { return []byte(t.String()), nil }

@@ -1,6 +1,7 @@
 package divipay
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -133,3 +134,11 @@ func (c Config) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
 // Format redacts in every verb.
 func (c Config) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
+
+// MarshalJSON encodes String, so that the secret stays redacted when a
+// Config nested in another value is printed by encoding/json or slog's JSON
+// handler.
+func (c Config) MarshalJSON() ([]byte, error) { return json.Marshal(c.String()) }
+
+// MarshalText is String, for encoders that use encoding.TextMarshaler.
+func (c Config) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
