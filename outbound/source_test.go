@@ -274,11 +274,15 @@ func TestSourceBackoffGrows(t *testing.T) {
 		_, _ = src.Token(context.Background())
 		fl := src.fail.Load()
 		d := fl.until.Sub(clk.Now())
-		ceiling := min(time.Second<<i, 8*time.Second)
-		if d < ceiling/2 || d > ceiling {
-			t.Fatalf("attempt %d: backoff %v outside [%v, %v]", i+1, d, ceiling/2, ceiling)
+		step := min(time.Second<<i, 8*time.Second)
+		lo, hi := step, min(step*3/2, 8*time.Second)
+		if step == 8*time.Second {
+			lo = hi * 2 / 3
 		}
-		if i > 0 && ceiling < 8*time.Second && d < prev/2 {
+		if d < lo || d > hi {
+			t.Fatalf("attempt %d: backoff %v outside [%v, %v]", i+1, d, lo, hi)
+		}
+		if i > 0 && step < 8*time.Second && d < prev/2 {
 			t.Fatalf("backoff shrank: %v after %v", d, prev)
 		}
 		prev = d

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gatehouse-go/gatehouse/outbound"
 	"github.com/gatehouse-go/gatehouse/outbound/internal/preset"
@@ -117,7 +118,7 @@ func NewParts(cfg Config) (*Parts, error) {
 			CertificateSet: cfg.CertificateSet, RequireCertificates: true, RootCAs: cfg.RootCAs},
 		BaseURL:       base,
 		SourceOptions: cfg.SourceOptions,
-		Fetcher: func(c *http.Client) outbound.Fetcher {
+		Fetcher: func(c *http.Client, now func() time.Time) outbound.Fetcher {
 			return classify{&outbound.JSONFetcher{
 				URL: base + TokenPath,
 				Body: map[string]string{"client_id": cfg.ClientID, "client_secret": cfg.ClientSecret,
@@ -126,6 +127,7 @@ func NewParts(cfg Config) (*Parts, error) {
 				TypeField:      "token_type",
 				ExpiresInField: "expires_in",
 				Client:         c,
+				Now:            now,
 			}}
 		},
 	})
@@ -152,6 +154,14 @@ func (c classify) Fetch(ctx context.Context) (outbound.Token, error) {
 		oe.Err = ErrIPNotAllowed
 	}
 	return tok, err
+}
+
+// Validate passes the wrapped fetcher's configuration check on.
+func (c classify) Validate() error {
+	if v, ok := c.f.(interface{ Validate() error }); ok {
+		return v.Validate()
+	}
+	return nil
 }
 
 // String describes c without its secret or keys.

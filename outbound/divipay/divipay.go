@@ -100,7 +100,7 @@ func NewParts(cfg Config) (*Parts, error) {
 		TransportOptions: preset.TransportOptions{Provider: provider, Base: cfg.Base},
 		BaseURL:          base,
 		SourceOptions:    &so,
-		Fetcher: func(c *http.Client) outbound.Fetcher {
+		Fetcher: func(c *http.Client, now func() time.Time) outbound.Fetcher {
 			return &outbound.JSONFetcher{
 				URL:            base + TokenPath,
 				Body:           map[string]string{"client_id": cfg.ClientID, "client_secret": cfg.ClientSecret},
@@ -110,6 +110,7 @@ func NewParts(cfg Config) (*Parts, error) {
 				ExpiresAtField: "expireOn",
 				Statuses:       []int{http.StatusCreated},
 				Client:         c,
+				Now:            now,
 			}
 		},
 	})

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/gatehouse-go/gatehouse/outbound"
 	"github.com/gatehouse-go/gatehouse/outbound/internal/preset"
@@ -133,11 +134,11 @@ func NewParts(cfg Config) (*Parts, error) {
 			CertificateSet: cfg.CertificateSet, RequireCertificates: cfg.API == Pix, RootCAs: cfg.RootCAs},
 		BaseURL:       base,
 		SourceOptions: cfg.SourceOptions,
-		Fetcher: func(c *http.Client) outbound.Fetcher {
+		Fetcher: func(c *http.Client, now func() time.Time) outbound.Fetcher {
 			return &outbound.ClientCredentials{
 				TokenURL: base + TokenPath(cfg.API), ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret,
 				// Efí's credentials are plain ASCII, sent unescaped as its SDKs do.
-				AuthStyle: outbound.AuthBasicUnescaped, Encoding: outbound.JSONBody, Client: c,
+				AuthStyle: outbound.AuthBasicUnescaped, Encoding: outbound.JSONBody, Client: c, Now: now,
 			}
 		},
 	})

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/gatehouse-go/gatehouse/outbound"
 	"github.com/gatehouse-go/gatehouse/outbound/internal/preset"
@@ -113,7 +114,7 @@ func NewParts(cfg Config) (*Parts, error) {
 		TransportOptions: preset.TransportOptions{Provider: provider, Base: cfg.Base},
 		BaseURL:          base,
 		SourceOptions:    cfg.SourceOptions,
-		Fetcher: func(c *http.Client) outbound.Fetcher {
+		Fetcher: func(c *http.Client, now func() time.Time) outbound.Fetcher {
 			return &outbound.JSONFetcher{
 				URL:            base + TokenPath(cfg.API),
 				Body:           map[string]string{"userName": cfg.UserName, "password": cfg.Password},
@@ -122,6 +123,7 @@ func NewParts(cfg Config) (*Parts, error) {
 				IssuedAtField:  "created",
 				SuccessField:   "authenticated",
 				Client:         c,
+				Now:            now,
 			}
 		},
 	})
