@@ -80,7 +80,10 @@ func (r *tokenRequest) post(ctx context.Context, client *http.Client) ([]byte, e
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxErrorBody+1))
 	if err != nil {
-		return nil, &Error{Op: r.op, URL: safeURL, Status: resp.StatusCode, Err: err}
+		// A timeout, reset or truncation after the status line is as
+		// transient as one before it.
+		return nil, &Error{Op: r.op, URL: safeURL, Status: resp.StatusCode,
+			Err: fmt.Errorf("%w: reading the body: %w", ErrUnavailable, err)}
 	}
 	if len(body) > MaxErrorBody {
 		return nil, &Error{Op: r.op, URL: safeURL, Status: resp.StatusCode,
