@@ -34,7 +34,8 @@ type TransportOptions struct {
 	// nil means the system roots.
 	RootCAs *x509.CertPool
 	// Now is the clock the certificates' expiry is checked with; nil means
-	// time.Now.
+	// time.Now. Certificates are checked against real time, as the TLS
+	// handshake does, not against a Source's injected clock.
 	Now func() time.Time
 }
 
@@ -219,11 +220,7 @@ func clock(o *outbound.SourceOptions) func() time.Time {
 // Build assembles the client: OnlyHost(BaseURL), the decorators, Bearer (with
 // a Fetcher), then the transport.
 func Build(s Spec) (*Built, error) {
-	to := s.TransportOptions
-	if to.Now == nil {
-		to.Now = clock(s.SourceOptions)
-	}
-	rt, set, err := Transport(to)
+	rt, set, err := Transport(s.TransportOptions)
 	if err != nil {
 		return nil, err
 	}
