@@ -268,8 +268,7 @@ func (c ClientCredentials) String() string {
 // GoString is String.
 func (c ClientCredentials) GoString() string { return c.String() }
 
-// LogValue makes slog log String: without it, slog's JSON handler would
-// marshal the fields, the secret included.
+// LogValue logs String, redacted.
 func (c ClientCredentials) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
 func redacted(s string) string {
@@ -279,9 +278,7 @@ func redacted(s string) string {
 	return "REDACTED"
 }
 
-// MarshalJSON encodes String, so that the secret stays redacted when a
-// ClientCredentials nested in another value is printed by encoding/json or slog's JSON
-// handler.
+// MarshalJSON encodes String, redacted.
 func (c ClientCredentials) MarshalJSON() ([]byte, error) { return json.Marshal(c.String()) }
 
 // MarshalText is String, for encoders that use encoding.TextMarshaler.

@@ -178,13 +178,10 @@ func (j JSONFetcher) String() string {
 // GoString is String.
 func (j JSONFetcher) GoString() string { return j.String() }
 
-// LogValue makes slog log String: without it, slog's JSON handler would
-// marshal the fields, the body's credentials included.
+// LogValue logs String, redacted.
 func (j JSONFetcher) LogValue() slog.Value { return slog.StringValue(j.String()) }
 
-// MarshalJSON encodes String, so that the body stays redacted when a
-// JSONFetcher nested in another value is printed by encoding/json or slog's JSON
-// handler.
+// MarshalJSON encodes String, redacted.
 func (j JSONFetcher) MarshalJSON() ([]byte, error) { return json.Marshal(j.String()) }
 
 // MarshalText is String, for encoders that use encoding.TextMarshaler.

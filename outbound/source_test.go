@@ -501,3 +501,14 @@ func TestSourceInvalidateIsRateLimited(t *testing.T) {
 		t.Fatalf("invalidation after MinBackoff ignored (%d fetches)", f.calls.Load())
 	}
 }
+
+// BenchmarkTimeNow is the floor under BenchmarkSourceTokenFresh: the clock
+// read that every Token call makes.
+func BenchmarkTimeNow(b *testing.B) {
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			_ = time.Now()
+		}
+	})
+}

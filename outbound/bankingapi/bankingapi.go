@@ -173,16 +173,13 @@ func (c Config) String() string {
 // GoString is String.
 func (c Config) GoString() string { return c.String() }
 
-// LogValue makes slog log String: without it, slog's JSON handler would
-// marshal the fields, secrets included.
+// LogValue logs String, redacted.
 func (c Config) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
 // Format redacts in every verb.
 func (c Config) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
 
-// MarshalJSON encodes String, so that the secret stays redacted when a
-// Config nested in another value is printed by encoding/json or slog's JSON
-// handler.
+// MarshalJSON encodes String, redacted.
 func (c Config) MarshalJSON() ([]byte, error) { return json.Marshal(c.String()) }
 
 // MarshalText is String, for encoders that use encoding.TextMarshaler.
