@@ -50,7 +50,12 @@ type SourceOptions struct {
 	// DefaultMaxBackoff (1 min). MinBackoff is also the least time between two
 	// invalidations (see Invalidate).
 	MinBackoff, MaxBackoff time.Duration
-	// Now is the clock. Nil means time.Now.
+	// Now is the clock. Nil means time.Now, and then the token thresholds,
+	// the backoff and the invalidation limit run on the monotonic clock: a
+	// step of the wall clock moves none of them. An injected clock that
+	// steps back ends a backoff and makes the cached token's age unknown
+	// (it is refreshed) rather than extending either. Fetchers that stamp
+	// expiries must use the same clock (the provider packages do).
 	Now func() time.Time
 	// OnFetch, if set, is called when a fetch starts and when it ends, for
 	// logs and metrics. It is called from the fetching goroutine and must not
