@@ -3,6 +3,7 @@ package harness
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"sync/atomic"
 	"time"
@@ -156,4 +157,19 @@ func (t stampInner) RoundTrip(req *http.Request) (*http.Response, error) {
 		s.reached = true
 	}
 	return t.next.RoundTrip(req)
+}
+
+// get sends one GET carrying s and drains the answer.
+func get(ctx context.Context, c *http.Client, url string, s *stamp) (int, error) {
+	req, err := http.NewRequestWithContext(context.WithValue(ctx, stampKey{}, s), http.MethodGet, url, nil)
+	if err != nil {
+		return 0, err
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode, nil
 }

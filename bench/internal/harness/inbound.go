@@ -71,85 +71,124 @@ const resourcePath = "/v1/resource"
 // final is the protected handler: it answers 204 and nothing else.
 func final(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) }
 
-// InboundCases returns the inbound benchmarks over f.
+// InboundCases returns the inbound benchmarks over f: each framework's own
+// cost, the JWT cases of every algorithm, and the API-key cases.
 func InboundCases(f *Fixture) ([]InboundCase, error) {
-	var cases []InboundCase
-	add := func(c InboundCase) {
-		parts := []string{"inbound", c.Framework, c.Auth}
-		if c.Alg != "" {
-			parts = append(parts, c.Alg)
+	cases := frameworkBaselines()
+	for _, alg := range Algorithms() {
+		jwt, err := jwtCases(f, alg)
+		if err != nil {
+			return nil, err
 		}
-		if c.Mode != "" {
-			parts = append(parts, c.Mode)
-		}
-		if IsAPIKeyAuth(c.Auth) {
-			parts[0] = "apikey"
-		}
-		c.Name = strings.Join(parts, "/")
-		if c.Framework != Raw && c.Auth != AuthNone {
-			c.Case.Baseline = "inbound/" + c.Framework + "/" + AuthNone
-		}
-		c.Case.Run = func(b *testing.B) { benchServe(b, c) }
-		if c.verifier != nil {
-			c.Case.Run = func(b *testing.B) { benchVerify(b, c) }
-		}
-		cases = append(cases, c)
+		cases = append(cases, jwt...)
 	}
+	cases = append(cases, apiKeyCases(f)...)
+	for i := range cases {
+		cases[i].finish()
+	}
+	return cases, nil
+}
+
+// finish names the case, points it at its framework's baseline and picks
+// the benchmark function that runs it.
+func (c *InboundCase) finish() {
+	parts := []string{"inbound", c.Framework, c.Auth}
+	if c.Alg != "" {
+		parts = append(parts, c.Alg)
+	}
+	if c.Mode != "" {
+		parts = append(parts, c.Mode)
+	}
+	if IsAPIKeyAuth(c.Auth) {
+		parts[0] = "apikey"
+	}
+	c.Name = strings.Join(parts, "/")
+	if c.Framework != Raw && c.Auth != AuthNone {
+		c.Case.Baseline = "inbound/" + c.Framework + "/" + AuthNone
+	}
+	cc := *c
+	c.Case.Run = func(b *testing.B) { benchServe(b, cc) }
+	if c.verifier != nil {
+		c.Case.Run = func(b *testing.B) { benchVerify(b, cc) }
+	}
+}
+
+// frameworkBaselines are the frameworks serving the protected handler with
+// no authentication: what every other case's overhead is measured over.
+func frameworkBaselines() []InboundCase {
+	var cases []InboundCase
 	for _, fw := range []string{Std, Gin, Echo} {
-		add(InboundCase{Framework: fw, Auth: AuthNone, build: frameworkHandler(fw, nil),
+		cases = append(cases, InboundCase{Framework: fw, Auth: AuthNone, build: frameworkHandler(fw, nil),
 			good: []*http.Request{jwtRequest("")}})
 	}
-	for _, alg := range Algorithms() {
-		k, err := f.alg(alg)
-		if err != nil {
-			return nil, err
-		}
-		pool, err := f.pool(alg)
-		if err != nil {
-			return nil, err
-		}
-		bad := map[string]*http.Request{
-			"wrong key":    jwtRequest(k.bad),
-			"expired":      jwtRequest(k.expired),
-			"alg none":     jwtRequest(k.unsig),
-			"no token":     jwtRequest(""),
-			"garbage":      jwtRequest("not.a.jwt"),
-			"other scheme": basicRequest(),
-		}
-		var firstReqs []*http.Request
-		for _, t := range pool {
-			firstReqs = append(firstReqs, jwtRequest(t))
-		}
-		gh := gatehouseJWT(k.verify, alg)
-		for _, fw := range []string{Std, Gin, Echo} {
-			add(InboundCase{Framework: fw, Auth: AuthGatehouse, Alg: alg, Mode: ModeRepeated,
-				build: frameworkHandler(fw, gh), good: []*http.Request{jwtRequest(k.repeated)}, bad: bad})
-			add(InboundCase{Framework: fw, Auth: AuthGatehouse, Alg: alg, Mode: ModeFirstSight,
-				build: frameworkHandler(fw, gh), good: firstReqs, bad: bad, rebuild: true})
-		}
-		add(InboundCase{Framework: Std, Auth: AuthGolangJWT, Alg: alg,
-			build: stdHandler(golangJWT(k.verify, alg)), good: firstReqs, bad: bad})
-		add(InboundCase{Framework: Echo, Auth: AuthEchoJWT, Alg: alg,
-			build: echoHandler(echoJWT(k.verify, alg)), good: firstReqs, bad: bad})
-		add(InboundCase{Framework: Raw, Auth: AuthGolangJWT, Alg: alg,
-			verifier: golangJWTVerifier(k.verify, alg), good: firstReqs, bad: bad})
-		add(InboundCase{Framework: Raw, Auth: AuthGatehouse, Alg: alg, Mode: ModeFirstSight,
-			verifier: gatehouseVerifier(k.verify, alg), good: firstReqs, bad: bad, rebuild: true})
+	return cases
+}
+
+// jwtCases are the Bearer JWT cases of alg: gatehouse through each framework
+// with a repeated token and with first sights, golang-jwt and echo-jwt, and
+// verification alone without serving.
+func jwtCases(f *Fixture, alg string) ([]InboundCase, error) {
+	k, err := f.alg(alg)
+	if err != nil {
+		return nil, err
 	}
-	keyBad := map[string]*http.Request{
+	pool, err := f.pool(alg)
+	if err != nil {
+		return nil, err
+	}
+	bad := map[string]*http.Request{
+		"wrong key":    jwtRequest(k.bad),
+		"expired":      jwtRequest(k.expired),
+		"alg none":     jwtRequest(k.unsig),
+		"no token":     jwtRequest(""),
+		"garbage":      jwtRequest("not.a.jwt"),
+		"other scheme": basicRequest(),
+	}
+	var firstReqs []*http.Request
+	for _, t := range pool {
+		firstReqs = append(firstReqs, jwtRequest(t))
+	}
+	var cases []InboundCase
+	gh := gatehouseJWT(k.verify, alg)
+	for _, fw := range []string{Std, Gin, Echo} {
+		cases = append(cases,
+			InboundCase{Framework: fw, Auth: AuthGatehouse, Alg: alg, Mode: ModeRepeated,
+				build: frameworkHandler(fw, gh), good: []*http.Request{jwtRequest(k.repeated)}, bad: bad},
+			InboundCase{Framework: fw, Auth: AuthGatehouse, Alg: alg, Mode: ModeFirstSight,
+				build: frameworkHandler(fw, gh), good: firstReqs, bad: bad, rebuild: true})
+	}
+	return append(cases,
+		InboundCase{Framework: Std, Auth: AuthGolangJWT, Alg: alg,
+			build: stdHandler(golangJWT(k.verify, alg)), good: firstReqs, bad: bad},
+		InboundCase{Framework: Echo, Auth: AuthEchoJWT, Alg: alg,
+			build: echoHandler(echoJWT(k.verify, alg)), good: firstReqs, bad: bad},
+		InboundCase{Framework: Raw, Auth: AuthGolangJWT, Alg: alg,
+			verifier: golangJWTVerifier(k.verify, alg), good: firstReqs, bad: bad},
+		InboundCase{Framework: Raw, Auth: AuthGatehouse, Alg: alg, Mode: ModeFirstSight,
+			verifier: gatehouseVerifier(k.verify, alg), good: firstReqs, bad: bad, rebuild: true},
+	), nil
+}
+
+// apiKeyCases are the API key + User-Agent cases: gatehouse through each
+// framework, echo's KeyAuth, the same checks by hand, and the floor that
+// only puts a Principal into the request's context.
+func apiKeyCases(f *Fixture) []InboundCase {
+	bad := map[string]*http.Request{
 		"unknown key":   apiKeyRequest(f.OtherAPIKey, "bench/1.0"),
 		"no key":        apiKeyRequest("", "bench/1.0"),
 		"no user-agent": apiKeyRequest(f.APIKey, ""),
 	}
 	good := []*http.Request{apiKeyRequest(f.APIKey, "bench/1.0")}
+	var cases []InboundCase
 	gk := gatehouseAPIKey(f.APIKey)
 	for _, fw := range []string{Std, Gin, Echo} {
-		add(InboundCase{Framework: fw, Auth: AuthAPIKey, build: frameworkHandler(fw, gk), good: good, bad: keyBad})
+		cases = append(cases, InboundCase{Framework: fw, Auth: AuthAPIKey, build: frameworkHandler(fw, gk), good: good, bad: bad})
 	}
-	add(InboundCase{Framework: Echo, Auth: AuthEchoKey, build: echoHandler(echoKeyAuth(f.APIKey)), good: good, bad: keyBad})
-	add(InboundCase{Framework: Std, Auth: AuthKeyByHand, build: stdHandler(keyByHand(f.APIKey)), good: good, bad: keyBad})
-	add(InboundCase{Framework: Std, Auth: AuthContext, build: stdHandler(contextOnly()), good: good})
-	return cases, nil
+	return append(cases,
+		InboundCase{Framework: Echo, Auth: AuthEchoKey, build: echoHandler(echoKeyAuth(f.APIKey)), good: good, bad: bad},
+		InboundCase{Framework: Std, Auth: AuthKeyByHand, build: stdHandler(keyByHand(f.APIKey)), good: good, bad: bad},
+		InboundCase{Framework: Std, Auth: AuthContext, build: stdHandler(contextOnly()), good: good},
+	)
 }
 
 // IsAPIKeyAuth reports whether auth is one of the API-key schemes (or their

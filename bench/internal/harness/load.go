@@ -3,7 +3,6 @@ package harness
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"sync"
@@ -179,21 +178,6 @@ func RunLoad(ctx context.Context, lib Library, cfg LoadConfig) (LoadResult, erro
 	}
 	res.P50, res.P99, res.Max = percentile(all, 0.50), percentile(all, 0.99), percentile(all, 1)
 	return res, ctx.Err()
-}
-
-// get sends one GET carrying s and drains the answer.
-func get(ctx context.Context, c *http.Client, url string, s *stamp) (int, error) {
-	req, err := http.NewRequestWithContext(context.WithValue(ctx, stampKey{}, s), http.MethodGet, url, nil)
-	if err != nil {
-		return 0, err
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return resp.StatusCode, nil
 }
 
 // percentile returns the q-quantile of sorted (nearest rank), 0 when empty.
