@@ -16,7 +16,7 @@ const DefaultCacheSize = 10_000
 // cacheEntry is a token that fully verified. Everything in it is read-only
 // once stored, so readers need no lock beyond the map lookup.
 type cacheEntry struct {
-	principal *Principal
+	principal Principal
 	kid, alg  string
 	key       any   // the key that verified it, compared by identity on hit
 	exp       int64 // unix nanoseconds; entries without exp are not cached

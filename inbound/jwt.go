@@ -4,13 +4,13 @@ import (
 	"context"
 	"crypto/rsa"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -86,6 +86,21 @@ type JWTOptions struct {
 type algorithm struct {
 	name   string
 	method jwt.SigningMethod
+	hmac   *sync.Pool // HS* only: verified by verifyHMAC
+}
+
+// errBadSignature is the cause of an HMAC signature that does not verify.
+var errBadSignature = errors.New("inbound: signature is invalid")
+
+// verify checks sig over input with key, whose type fits the algorithm.
+func (a *algorithm) verify(input, sig []byte, key any) error {
+	if a.hmac != nil {
+		if !verifyHMAC(a.hmac, key.([]byte), input, sig) {
+			return errBadSignature
+		}
+		return nil
+	}
+	return a.method.Verify(string(input), sig, key)
 }
 
 // signingMethod returns the verifier for a supported algorithm name, or nil.
@@ -156,6 +171,11 @@ type jwtValidator struct {
 //     Authorization headers is 400 invalid_request;
 //   - a token over MaxTokenSize is refused before any parsing; it must have
 //     exactly three segments of strict unpadded base64url;
+//   - the header and the claims are read strictly, as RFC 7515 §5.2 and
+//     RFC 7519 §7.2 say and other verifiers read them: member names are
+//     case-sensitive ("ALG" is not "alg"), text must be valid UTF-8 (no
+//     silent U+FFFD), a member name may appear only once, and "alg" is
+//     required;
 //   - the header's "alg" must be in the allowlist, unknown "crit" parameters
 //     are refused, and keys embedded in or referenced by the header ("jwk",
 //     "jku", "x5u", "x5c") are never used;
@@ -193,7 +213,7 @@ func BearerJWT(opts JWTOptions) (Validator, error) {
 			return nil, fmt.Errorf("inbound: BearerJWT: unsupported algorithm %q", name)
 		}
 		if v.allowed(name) == nil {
-			v.algs = append(v.algs, algorithm{name: name, method: m})
+			v.algs = append(v.algs, algorithm{name: name, method: m, hmac: hmacPool(name)})
 		}
 	}
 	// An HMAC secret too short for every allowed HS algorithm (40 bytes with
@@ -256,10 +276,10 @@ func (v *jwtValidator) checkSecrets(sk *staticKeys) error {
 	return nil
 }
 
-func (v *jwtValidator) allowed(alg string) jwt.SigningMethod {
+func (v *jwtValidator) allowed(alg string) *algorithm {
 	for i := range v.algs {
 		if v.algs[i].name == alg {
-			return v.algs[i].method
+			return &v.algs[i]
 		}
 	}
 	return nil
@@ -352,7 +372,7 @@ func (v *jwtValidator) fromCache(ctx context.Context, tok string, e *cacheEntry)
 	if !e.scopeOK {
 		return nil, insufficientScope(), true
 	}
-	return e.principal, nil, true
+	return &e.principal, nil, true
 }
 
 func insufficientScope() *Error {
@@ -362,18 +382,25 @@ func insufficientScope() *Error {
 // jws is a compact JWS split and decoded, not yet verified.
 type jws struct {
 	alg, kid     string
-	method       jwt.SigningMethod
-	signingInput string // header.payload, as signed
-	payload      []byte
+	method       *algorithm
+	signingInput []byte // header.payload, as signed
+	payload      string
 	sig          []byte
 }
 
 // isB64URL reports whether c may appear in an unpadded base64url segment.
 // Go's base64 decoder skips CR and LF even in strict mode, so the token's
 // alphabet is checked first.
-func isB64URL(c byte) bool {
-	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_'
-}
+func isB64URL(c byte) bool { return b64URLAlphabet[c] }
+
+// b64URLAlphabet is the base64url alphabet as a table: one load per byte of
+// the token.
+var b64URLAlphabet = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_'
+	}
+	return t
+}()
 
 // decodeJWS splits a compact JWS into exactly three strict base64url segments,
 // decodes its protected header and checks the algorithm against the allowlist
@@ -406,51 +433,48 @@ func (v *jwtValidator) decodeJWS(tok string) (jws, *Error) {
 		// The payload may be empty in a JWS, never the header or signature.
 		return d, invalidToken("the token has an empty header or signature")
 	}
-	// One buffer for the three decoded segments.
+	// One buffer for the decoded segments and a copy of the token (the
+	// decoder reads bytes), and one string for the header and payload text,
+	// which the claims' strings share.
 	hn, pn, sn := v.b64.DecodedLen(len(hs)), v.b64.DecodedLen(len(ps)), v.b64.DecodedLen(len(ss))
 	buf := make([]byte, hn+pn+sn+len(tok))
 	raw := buf[hn+pn+sn:]
 	copy(raw, tok)
-	n, err := v.b64.Decode(buf[:hn], raw[:dot1])
+	hl, err := v.b64.Decode(buf, raw[:dot1])
 	if err != nil {
 		return d, invalidToken("the token header is not strict base64url")
 	}
-	hdr := buf[:n]
-	n, err = v.b64.Decode(buf[hn:hn+pn], raw[dot1+1:dot2])
+	pl, err := v.b64.Decode(buf[hl:hl+pn], raw[dot1+1:dot2])
 	if err != nil {
 		return d, invalidToken("the token payload is not strict base64url")
 	}
-	d.payload = buf[hn : hn+n]
-	n, err = v.b64.Decode(buf[hn+pn:hn+pn+sn], raw[dot2+1:])
+	n, err := v.b64.Decode(buf[hn+pn:hn+pn+sn], raw[dot2+1:])
 	if err != nil {
 		return d, invalidToken("the token signature is not strict base64url")
 	}
 	d.sig = buf[hn+pn : hn+pn+n]
-	d.signingInput = tok[:dot2]
+	text := string(buf[:hl+pl])
+	hdr := text[:hl]
+	d.payload = text[hl:]
+	d.signingInput = raw[:dot2]
 
-	// A struct rather than a map: several times cheaper, and members the
-	// validator must never act on (jwk, jku, x5u, x5c) are not even
-	// decoded. encoding/json matches member names case-insensitively; that
-	// cannot weaken verification, as the signature covers the header and
-	// must verify under a key of the named algorithm's own type.
-	var h struct {
-		Alg  string          `json:"alg"`
-		Kid  string          `json:"kid"`
-		Crit json.RawMessage `json:"crit"`
+	// Read strictly (see strictjson.go): exact member names, valid UTF-8,
+	// no duplicates. Members the validator must never act on (jwk, jku, x5u,
+	// x5c) are read and ignored.
+	h, err := parseHeader(hdr)
+	if err != nil {
+		return d, newTokenError(CodeInvalidToken, "the token header is malformed", err)
 	}
-	if err := json.Unmarshal(hdr, &h); err != nil {
-		return d, invalidToken("the token header is malformed")
-	}
-	if h.Alg == "" {
+	if !h.hasAlg {
 		return d, invalidToken("the token header has no algorithm")
 	}
-	d.alg, d.kid = h.Alg, h.Kid
-	if d.method = v.allowed(h.Alg); d.method == nil {
+	if d.method = v.allowed(h.alg); d.method == nil {
 		return d, invalidToken("the token's algorithm is not allowed")
 	}
+	d.alg, d.kid = d.method.name, h.kid
 	// No JWS extension is understood here, so any crit is refused
 	// (RFC 7515 §4.1.11).
-	if h.Crit != nil {
+	if h.crit {
 		return d, invalidToken("the token has unsupported critical header parameters")
 	}
 	return d, nil
@@ -466,7 +490,7 @@ func (v *jwtValidator) verifyJWS(ctx context.Context, d *jws) (any, *Error) {
 	if !keyFitsAlg(key, d.alg) {
 		return nil, newTokenError(CodeInvalidToken, "the key for the token does not fit its algorithm", ErrWrongKeyType)
 	}
-	if err := d.method.Verify(d.signingInput, d.sig, key); err != nil {
+	if err := d.method.verify(d.signingInput, d.sig, key); err != nil {
 		return nil, newTokenError(CodeInvalidToken, "the token's signature is invalid", err)
 	}
 	return key, nil
@@ -492,9 +516,9 @@ func (v *jwtValidator) verify(ctx context.Context, tok string) (*Principal, erro
 	if derr != nil {
 		return nil, derr
 	}
-	var claims map[string]any
-	if err := json.Unmarshal(d.payload, &claims); err != nil || claims == nil {
-		return nil, invalidToken("the token's claims are not a JSON object")
+	claims, err := parseClaims(d.payload)
+	if err != nil {
+		return nil, newTokenError(CodeInvalidToken, "the token's claims are not a JSON object", err)
 	}
 	// Static claims first: a token for another issuer or audience never
 	// costs a key lookup (nor, with JWKS, a refetch).
@@ -544,10 +568,15 @@ func (v *jwtValidator) verify(ctx context.Context, tok string) (*Principal, erro
 			keyID = n.nameOf(key)
 		}
 	}
-	p := &Principal{Subject: sub, Scheme: "Bearer", KeyID: keyID, Scopes: scopes, Claims: claims}
-	scopeOK := v.scopesGranted(p)
+	// The Principal lives inside its cache entry: one allocation for both.
+	e := &cacheEntry{
+		principal: Principal{Subject: sub, Scheme: "Bearer", KeyID: keyID, Scopes: scopes, Claims: claims},
+		kid:       d.kid, alg: d.alg, key: key, exp: exp,
+	}
+	p := &e.principal
+	e.scopeOK = v.scopesGranted(p)
+	scopeOK := e.scopeOK
 	if v.cache != nil && hasExp {
-		e := &cacheEntry{principal: p, kid: d.kid, alg: d.alg, key: key, exp: exp, scopeOK: scopeOK}
 		if hasNbf {
 			e.nbf = nbf
 		}
@@ -651,6 +680,9 @@ func scopesOf(claims map[string]any) ([]string, bool) {
 		return true
 	}
 	addList := func(list string) bool {
+		if out == nil { // sized once: most tokens carry a single scope list
+			out = make([]string, 0, min(strings.Count(list, " ")+1, maxScopes))
+		}
 		for f := range strings.SplitSeq(list, " ") {
 			if f != "" && !add(f) {
 				return false
