@@ -399,6 +399,9 @@ func TestParseJWKS(t *testing.T) {
 		{"unsupported alg skipped", []map[string]any{good, jwk(&k.rsa2.PublicKey, map[string]any{"kid": "oaep", "alg": "RSA-OAEP"})}, false, []string{"good"}},
 		{"alg not fitting the key skipped", []map[string]any{good, jwk(&k.ec.PublicKey, map[string]any{"kid": "ec", "alg": "ES384"})}, false, []string{"good"}},
 		{"private members ignored", []map[string]any{jwk(&k.ec.PublicKey, map[string]any{"kid": "ec", "d": b64(k.ec.D.Bytes())})}, false, []string{"ec"}},
+		{"KTY in upper case skipped", []map[string]any{good, renamed(jwk(&k.rsa2.PublicKey, map[string]any{"kid": "upper"}), "kty", "KTY")}, false, []string{"good"}},
+		{"N in upper case skipped", []map[string]any{good, renamed(jwk(&k.rsa2.PublicKey, map[string]any{"kid": "upper"}), "n", "N")}, false, []string{"good"}},
+		{"Kelvin sign for k skipped", []map[string]any{good, renamed(jwk(secret, map[string]any{"kid": "kelvin"}), "k", "\u212a")}, true, []string{"good"}},
 		{"padded base64 tolerated by the parser", []map[string]any{jwk(k.ed.Public(), map[string]any{"kid": "ed", "x": b64(k.ed.Public().(ed25519.PublicKey)) + "="})}, false, []string{"ed"}},
 	}
 	for _, tt := range tests {
@@ -419,11 +422,19 @@ func TestParseJWKS(t *testing.T) {
 			}
 		})
 	}
-	for _, bad := range []string{``, `[]`, `{}`, `{"keys":{}}`, `{"keys":[]}`, `{"keys":[1,"x",null]}`} {
+	dup := `{"keys":[{"kty":"OKP","crv":"Ed25519","kid":"a","x":"` + b64(k.ed.Public().(ed25519.PublicKey)) + `","kid":"b"}]}`
+	for _, bad := range []string{``, `[]`, `{}`, `{"keys":{}}`, `{"keys":[]}`, `{"keys":[1,"x",null]}`, dup, "{\"keys\":[],\"x\":\"\xff\"}"} {
 		if _, _, err := parseJWKS([]byte(bad), true); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
 	}
+}
+
+// renamed returns j with member from renamed to.
+func renamed(j map[string]any, from, to string) map[string]any {
+	j[to] = j[from]
+	delete(j, from)
+	return j
 }
 
 func TestMaxAge(t *testing.T) {

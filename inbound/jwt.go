@@ -516,7 +516,7 @@ func (v *jwtValidator) verify(ctx context.Context, tok string) (*Principal, erro
 	if derr != nil {
 		return nil, derr
 	}
-	claims, err := parseClaims(d.payload)
+	claims, err := parseJSONObject(d.payload)
 	if err != nil {
 		return nil, newTokenError(CodeInvalidToken, "the token's claims are not a JSON object", err)
 	}

@@ -87,8 +87,8 @@ func parseHeader(b string) (joseHeader, error) {
 	return h, err
 }
 
-// parseClaims reads a JWT claims set, which must be an object.
-func parseClaims(b string) (map[string]any, error) {
+// parseJSONObject reads a JSON object: a JWT claims set, a JWK Set.
+func parseJSONObject(b string) (map[string]any, error) {
 	r := jsonReader{s: b}
 	r.space()
 	if r.pos >= len(r.s) || r.s[r.pos] != '{' {

@@ -106,12 +106,12 @@ func TestStrictJWTClaims(t *testing.T) {
 	}
 }
 
-// TestParseClaimsLikeEncodingJSON: accepted claims come out exactly as
+// TestParseJSONObjectLikeEncodingJSON: accepted claims come out exactly as
 // encoding/json decodes them into a map[string]any.
-func TestParseClaimsLikeEncodingJSON(t *testing.T) {
+func TestParseJSONObjectLikeEncodingJSON(t *testing.T) {
 	in := `{ "s":"a\"b\\c\/d\b\f\n\r\t\u00e9\ud83d\ude00é", "n":[0,-0,1,-1.5,1e3,2E-2,123456789012345678,1700000000],
 		"o":{"x":null,"y":true,"z":false,"e":{},"a":[]}, "u":"\u0000", "empty":"" }`
-	got, err := parseClaims(in)
+	got, err := parseJSONObject(in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,17 +127,17 @@ func TestParseClaimsLikeEncodingJSON(t *testing.T) {
 	}
 }
 
-// FuzzParseClaims checks the strict reader against encoding/json: whatever
+// FuzzParseJSONObject checks the strict reader against encoding/json: whatever
 // it accepts, encoding/json accepts with the same result; whatever it
 // refuses that encoding/json accepts is refused for a documented reason
 // (duplicate names, invalid UTF-8 or lone surrogates, depth).
-func FuzzParseClaims(f *testing.F) {
+func FuzzParseJSONObject(f *testing.F) {
 	for _, s := range []string{`{}`, `{"a":1}`, `{"a":"\u00e9","b":[1,2,{"c":null}]}`, `{"a":1,"a":2}`,
 		`{"A":1,"a":2}`, "{\"a\":\"\xff\"}", `{"a":"\ud800"}`, `{"a":1e400}`, `{"a":-0.0e-0}`, ` {"a" : [ ] } `} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		got, err := parseClaims(s)
+		got, err := parseJSONObject(s)
 		var want map[string]any
 		jerr := json.Unmarshal([]byte(s), &want)
 		if err == nil {
