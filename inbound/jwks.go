@@ -1,6 +1,7 @@
 package inbound
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -143,15 +144,9 @@ func JWKS(rawURL string, opts *JWKSOptions) (KeySet, error) {
 	if opts != nil {
 		o = *opts
 	}
-	u, err := url.Parse(rawURL)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return nil, errors.New("inbound: JWKS: the URL must be an absolute http or https URL")
-	}
-	if !secureURL(u, o.AllowInsecureHTTP) {
-		return nil, errors.New("inbound: JWKS: the URL must be https (or set AllowInsecureHTTP)")
-	}
-	if o.Timeout < 0 || o.MinRefresh < 0 || o.MaxRefresh < 0 || o.UnknownKIDInterval < 0 || o.MaxBodySize < 0 {
-		return nil, errors.New("inbound: JWKS: durations and sizes must not be negative")
+	u, err := checkJWKSOptions(rawURL, &o)
+	if err != nil {
+		return nil, err
 	}
 	s := &jwksKeySet{
 		url:        rawURL,
@@ -194,9 +189,6 @@ func JWKS(rawURL string, opts *JWKSOptions) (KeySet, error) {
 	if s.maxRefresh == 0 {
 		s.maxRefresh = DefaultJWKSMaxRefresh
 	}
-	if s.maxRefresh < s.minRefresh {
-		return nil, errors.New("inbound: JWKS: MaxRefresh is shorter than MinRefresh")
-	}
 	if s.unknownInt == 0 {
 		s.unknownInt = DefaultJWKSUnknownKIDInterval
 	}
@@ -214,6 +206,27 @@ func JWKS(rawURL string, opts *JWKSOptions) (KeySet, error) {
 	s.wg.Add(1)
 	go s.run(f.next)
 	return s, nil
+}
+
+// checkJWKSOptions reports every mistake in the URL and options at once.
+func checkJWKSOptions(rawURL string, o *JWKSOptions) (*url.URL, error) {
+	var errs []error
+	bad := func(msg string) { errs = append(errs, newConfigError("JWKS", msg)) }
+	u, err := url.Parse(rawURL)
+	switch {
+	case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "":
+		bad("the URL must be an absolute http or https URL")
+	case !secureURL(u, o.AllowInsecureHTTP):
+		bad("the URL must be https (or set AllowInsecureHTTP)")
+	}
+	if o.Timeout < 0 || o.MinRefresh < 0 || o.MaxRefresh < 0 || o.UnknownKIDInterval < 0 || o.MaxBodySize < 0 {
+		bad("durations and sizes must not be negative")
+	}
+	minR, maxR := cmp.Or(o.MinRefresh, DefaultJWKSMinRefresh), cmp.Or(o.MaxRefresh, DefaultJWKSMaxRefresh)
+	if maxR < minR {
+		bad("MaxRefresh is shorter than MinRefresh")
+	}
+	return u, errors.Join(errs...)
 }
 
 // Key implements KeySet.

@@ -188,12 +188,6 @@ type jwtValidator struct {
 // JWTOptions.CacheSize); the Principal of a cached token is shared between
 // requests and must be treated as read-only.
 func BearerJWT(opts JWTOptions) (Validator, error) {
-	if opts.Keys == nil {
-		return nil, errors.New("inbound: BearerJWT: Keys is required")
-	}
-	if len(opts.Algorithms) == 0 {
-		return nil, errors.New("inbound: BearerJWT: Algorithms is required (an allowlist such as {\"RS256\"})")
-	}
 	v := &jwtValidator{
 		keys:        opts.Keys,
 		issuer:      opts.Issuer,
@@ -202,43 +196,15 @@ func BearerJWT(opts JWTOptions) (Validator, error) {
 		expOptional: opts.ExpOptional,
 		now:         opts.Now,
 		maxSize:     opts.MaxTokenSize,
+		scopes:      slices.Clone(opts.RequiredScopes),
 		b64:         base64.RawURLEncoding.Strict(),
 	}
-	for _, name := range opts.Algorithms {
-		if strings.EqualFold(name, "none") {
-			return nil, errors.New("inbound: BearerJWT: algorithm \"none\" is never allowed")
-		}
-		m := signingMethod(name)
-		if m == nil {
-			return nil, fmt.Errorf("inbound: BearerJWT: unsupported algorithm %q", name)
-		}
-		if v.allowed(name) == nil {
-			v.algs = append(v.algs, algorithm{name: name, method: m, hmac: hmacPool(name)})
-		}
-	}
-	// An HMAC secret too short for every allowed HS algorithm (40 bytes with
-	// only HS384 allowed) would fail every request: that is a configuration
-	// error, found here.
-	if sk, ok := opts.Keys.(*staticKeys); ok {
-		if err := v.checkSecrets(sk); err != nil {
-			return nil, err
-		}
-	}
-	if opts.Leeway < 0 || opts.Leeway > MaxLeeway {
-		return nil, fmt.Errorf("inbound: BearerJWT: Leeway must be between 0 and %v", MaxLeeway)
-	}
-	if opts.MaxTokenSize < 0 {
-		return nil, errors.New("inbound: BearerJWT: MaxTokenSize must not be negative")
+	if err := v.configure(&opts); err != nil {
+		return nil, err
 	}
 	if v.maxSize == 0 {
 		v.maxSize = DefaultMaxTokenSize
 	}
-	for _, s := range opts.RequiredScopes {
-		if !validScope(s) {
-			return nil, fmt.Errorf("inbound: BearerJWT: invalid required scope %q", s)
-		}
-	}
-	v.scopes = append([]string(nil), opts.RequiredScopes...)
 	if v.now == nil {
 		v.now = time.Now
 	}
@@ -249,6 +215,52 @@ func BearerJWT(opts JWTOptions) (Validator, error) {
 		v.cache = newTokenCache(opts.CacheSize)
 	}
 	return v, nil
+}
+
+// configure checks opts and sets up the algorithms, reporting every mistake
+// at once.
+func (v *jwtValidator) configure(opts *JWTOptions) error {
+	var errs []error
+	bad := func(format string, args ...any) {
+		errs = append(errs, newConfigError("BearerJWT", fmt.Sprintf(format, args...)))
+	}
+	if opts.Keys == nil {
+		bad("Keys is required")
+	}
+	if len(opts.Algorithms) == 0 {
+		bad("Algorithms is required (an allowlist such as {\"RS256\"})")
+	}
+	for _, name := range opts.Algorithms {
+		m := signingMethod(name)
+		switch {
+		case strings.EqualFold(name, "none"):
+			bad("algorithm \"none\" is never allowed")
+		case m == nil:
+			bad("unsupported algorithm %q", name)
+		case v.allowed(name) == nil:
+			v.algs = append(v.algs, algorithm{name: name, method: m, hmac: hmacPool(name)})
+		}
+	}
+	// An HMAC secret too short for every allowed HS algorithm (40 bytes with
+	// only HS384 allowed) would fail every request: that is a configuration
+	// error, found here.
+	if sk, ok := opts.Keys.(*staticKeys); ok {
+		if err := v.checkSecrets(sk); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if opts.Leeway < 0 || opts.Leeway > MaxLeeway {
+		bad("Leeway must be between 0 and %v", MaxLeeway)
+	}
+	if opts.MaxTokenSize < 0 {
+		bad("MaxTokenSize must not be negative")
+	}
+	for _, s := range opts.RequiredScopes {
+		if !validScope(s) {
+			bad("invalid required scope %q", s)
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // checkSecrets refuses a static HMAC secret that no allowed HS algorithm can
@@ -269,8 +281,8 @@ func (v *jwtValidator) checkSecrets(sk *staticKeys) error {
 			continue
 		}
 		if !slices.ContainsFunc(hs, func(alg string) bool { return keyFitsAlg(secret, alg) }) {
-			return fmt.Errorf("inbound: BearerJWT: the HMAC secret of key %q (%d bytes) is too short for %s",
-				e.kid, len(secret), strings.Join(hs, ", "))
+			return newConfigError("BearerJWT", fmt.Sprintf("the HMAC secret of key %q (%d bytes) is too short for %s",
+				e.kid, len(secret), strings.Join(hs, ", ")))
 		}
 	}
 	return nil

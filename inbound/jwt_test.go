@@ -312,6 +312,9 @@ func TestBearerJWTOptionsValidation(t *testing.T) {
 			if !strings.HasPrefix(err.Error(), "inbound: ") {
 				t.Fatalf("error %q lacks the package prefix", err)
 			}
+			if !errors.Is(err, ErrInvalidConfig) {
+				t.Fatalf("error %q does not wrap ErrInvalidConfig", err)
+			}
 		})
 	}
 	for _, alg := range []string{"HS256", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"} {

@@ -347,15 +347,21 @@ type staticKeys struct{ m *keyMap }
 // key usable with its algorithm, if there is exactly one.
 func StaticKeys(keys map[string]any) (KeySet, error) {
 	if len(keys) == 0 {
-		return nil, errors.New("inbound: StaticKeys: no keys")
+		return nil, newConfigError("StaticKeys", "no keys")
 	}
 	entries := make([]*keyEntry, 0, len(keys))
+	var errs []error
 	for kid, k := range keys {
 		key, err := checkKey(k)
 		if err != nil {
-			return nil, fmt.Errorf("inbound: StaticKeys: key %q: %v", kid, err)
+			errs = append(errs, newConfigError("StaticKeys", fmt.Sprintf("key %q: %v", kid, err)))
+			continue
 		}
 		entries = append(entries, &keyEntry{kid: kid, key: key})
+	}
+	if len(errs) > 0 {
+		sort.Slice(errs, func(i, j int) bool { return errs[i].Error() < errs[j].Error() })
+		return nil, errors.Join(errs...)
 	}
 	return &staticKeys{m: newKeyMap(entries)}, nil
 }
