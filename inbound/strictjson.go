@@ -286,32 +286,14 @@ func (r *jsonReader) arr() (any, error) {
 // (leading zeros, "+", ".5", "1.") and values beyond float64's range.
 func (r *jsonReader) num() (any, error) {
 	start := r.pos
-	if r.s[r.pos] == '-' {
+	neg := r.s[r.pos] == '-'
+	if neg {
 		r.pos++
 	}
 	intStart := r.pos
-	if r.pos < len(r.s) && r.s[r.pos] == '0' {
-		r.pos++
-	} else if !r.digits() {
+	integer, ok := r.numberGrammar()
+	if !ok {
 		return nil, errJSONSyntax
-	}
-	integer := true
-	if r.pos < len(r.s) && r.s[r.pos] == '.' {
-		r.pos++
-		if !r.digits() {
-			return nil, errJSONSyntax
-		}
-		integer = false
-	}
-	if r.pos < len(r.s) && (r.s[r.pos] == 'e' || r.s[r.pos] == 'E') {
-		r.pos++
-		if r.pos < len(r.s) && (r.s[r.pos] == '+' || r.s[r.pos] == '-') {
-			r.pos++
-		}
-		if !r.digits() {
-			return nil, errJSONSyntax
-		}
-		integer = false
 	}
 	// Integers of up to 15 digits are exact in a float64: the common case
 	// (NumericDates) skips strconv.
@@ -320,7 +302,7 @@ func (r *jsonReader) num() (any, error) {
 		for i := intStart; i < r.pos; i++ {
 			n = n*10 + int64(r.s[i]-'0')
 		}
-		if start != intStart {
+		if neg {
 			return -float64(n), nil // -0 stays -0, as strconv reads it
 		}
 		return float64(n), nil
@@ -330,6 +312,35 @@ func (r *jsonReader) num() (any, error) {
 		return nil, errJSONNumber
 	}
 	return f, nil
+}
+
+// numberGrammar reads int [frac] [exp] after the sign; integer is false when
+// frac or exp is present.
+func (r *jsonReader) numberGrammar() (integer, ok bool) {
+	if r.pos < len(r.s) && r.s[r.pos] == '0' {
+		r.pos++
+	} else if !r.digits() {
+		return false, false
+	}
+	integer = true
+	if r.pos < len(r.s) && r.s[r.pos] == '.' {
+		r.pos++
+		if !r.digits() {
+			return false, false
+		}
+		integer = false
+	}
+	if r.pos < len(r.s) && (r.s[r.pos] == 'e' || r.s[r.pos] == 'E') {
+		r.pos++
+		if r.pos < len(r.s) && (r.s[r.pos] == '+' || r.s[r.pos] == '-') {
+			r.pos++
+		}
+		if !r.digits() {
+			return false, false
+		}
+		integer = false
+	}
+	return integer, true
 }
 
 // digits reads one or more decimal digits.
