@@ -41,10 +41,30 @@ type JWTOptions struct {
 	// refetch.
 	Issuer string
 
+	// Issuers are further accepted issuers: with Issuer, the token's "iss"
+	// must equal one of them. Empty strings are a construction error.
+	Issuers []string
+
 	// Audience, when set, must equal the token's "aud" claim or be one of its
 	// elements (aud may be a string or an array). Also checked before any key
 	// lookup.
 	Audience string
+
+	// Audiences are further accepted audiences: with Audience, at least one
+	// of them must be the token's "aud" or among its elements.
+	Audiences []string
+
+	// Types, when set, restricts the header's "typ" (explicit typing,
+	// RFC 8725 §3.11), e.g. {"at+jwt"} for RFC 9068 access tokens: a token
+	// without typ, or of another type, is 401 invalid_token. Types are
+	// compared case-insensitively, with an "application/" prefix ignored on
+	// either side ("application/at+jwt" is "at+jwt"). Nil accepts any type
+	// or none.
+	//
+	// Secure: {"at+jwt"} when the issuer types its access tokens, so that an
+	// ID token or a logout token of the same issuer and keys is never taken
+	// for an access token.
+	Types []string
 
 	// Leeway is the clock skew tolerated on "exp" and "nbf". Default 0; at
 	// most MaxLeeway.
@@ -78,10 +98,12 @@ type JWTOptions struct {
 type jwtValidator struct {
 	keys        KeySet
 	algs        []algorithm
-	issuer      string
-	audience    string
-	leeway      int64 // nanoseconds
+	issuers     []string // accepted iss values; nil accepts any
+	audiences   []string // accepted aud values; nil accepts any
+	types       []string // accepted typ values as mediaType gives them; nil accepts any
+	leeway      int64    // nanoseconds
 	scopes      []string
+	scopeAttr   string // the required scopes, space-separated
 	expOptional bool
 	now         func() time.Time
 	maxSize     int
@@ -106,9 +128,14 @@ type jwtValidator struct {
 //   - the header's "alg" must be in the allowlist, unknown "crit" parameters
 //     are refused, and keys embedded in or referenced by the header ("jwk",
 //     "jku", "x5u", "x5c") are never used;
-//   - iss and aud are checked before any key is looked up; the key must be of
-//     the algorithm's own type; then the signature, exp (required unless
-//     ExpOptional), nbf and the required scopes are checked.
+//   - the header's "typ" is checked against Types, when set;
+//   - iss and aud are checked before any key is looked up (aud is a string
+//     or an array of strings only); the key must be of the algorithm's own
+//     type; then the signature, exp (required unless ExpOptional), nbf and
+//     the required scopes are checked;
+//   - exp, nbf and iat must be numbers of seconds within the years 1678 to
+//     2262; a fraction never lengthens validity (exp is rounded down, nbf
+//     up).
 //
 // The Principal carries sub as Subject, "Bearer" as Scheme, the kid as KeyID,
 // the scopes and the claims. Verified tokens are cached (see
@@ -117,8 +144,8 @@ type jwtValidator struct {
 func BearerJWT(opts JWTOptions) (Validator, error) {
 	v := &jwtValidator{
 		keys:        opts.Keys,
-		issuer:      opts.Issuer,
-		audience:    opts.Audience,
+		issuers:     nonEmpty(opts.Issuer, opts.Issuers),
+		audiences:   nonEmpty(opts.Audience, opts.Audiences),
 		leeway:      int64(opts.Leeway),
 		expOptional: opts.ExpOptional,
 		now:         opts.Now,
@@ -142,6 +169,14 @@ func BearerJWT(opts JWTOptions) (Validator, error) {
 		v.cache = newTokenCache(opts.CacheSize)
 	}
 	return v, nil
+}
+
+// nonEmpty returns one and many as one list, without one when it is empty.
+func nonEmpty(one string, many []string) []string {
+	if one == "" {
+		return slices.Clone(many)
+	}
+	return append([]string{one}, many...)
 }
 
 // configure checks opts and sets up the algorithms, reporting every mistake
@@ -186,6 +221,20 @@ func (v *jwtValidator) configure(opts *JWTOptions) error {
 		if !validScope(s) {
 			bad("invalid required scope %q", s)
 		}
+	}
+	v.scopeAttr = strings.Join(opts.RequiredScopes, " ")
+	if slices.Contains(opts.Issuers, "") {
+		bad("Issuers holds an empty string")
+	}
+	if slices.Contains(opts.Audiences, "") {
+		bad("Audiences holds an empty string")
+	}
+	for _, t := range opts.Types {
+		if t = mediaType(t); t == "" {
+			bad("Types holds an empty type")
+			continue
+		}
+		v.types = append(v.types, t)
 	}
 	return errors.Join(errs...)
 }

@@ -34,6 +34,9 @@ var errZeroGuard = fmt.Errorf("%w: Guard not made by New", ErrInvalidConfig)
 // place for an essay, and the full text is in the body anyway.
 const maxDescription = 200
 
+// maxScope caps the scope attribute of an insufficient_scope challenge.
+const maxScope = 2048
+
 // Options configures a Guard. A nil *Options, like every zero field, means
 // the documented defaults.
 type Options struct {
@@ -216,7 +219,8 @@ func responseError(err error) *inbound.Error {
 	}
 }
 
-// errorChallenge returns the RFC 6750 §3 challenge for a refused token.
+// errorChallenge returns the RFC 6750 §3 challenge for a refused token, with
+// the scopes needed (scope="…") on an insufficient_scope error.
 func (g *Guard) errorChallenge(e *inbound.Error) string {
 	var b strings.Builder
 	b.WriteString(g.bearerChallenge())
@@ -225,7 +229,12 @@ func (g *Guard) errorChallenge(e *inbound.Error) string {
 	b.WriteByte('"')
 	if e.Description != "" {
 		b.WriteString(`, error_description="`)
-		writeQuotable(&b, e.Description)
+		writeQuotable(&b, e.Description, maxDescription)
+		b.WriteByte('"')
+	}
+	if e.Scope != "" && e.Code == inbound.CodeInsufficientScope {
+		b.WriteString(`, scope="`)
+		writeQuotable(&b, e.Scope, maxScope)
 		b.WriteByte('"')
 	}
 	return b.String()
@@ -235,11 +244,11 @@ func (g *Guard) errorChallenge(e *inbound.Error) string {
 // error_description (%x20-21 / %x23-5B / %x5D-7E), so the value needs no
 // escaping and cannot break out of its quotes or the header: `"` becomes `'`,
 // `\` becomes `/`, anything else outside the set becomes '?'. The result is
-// capped at maxDescription bytes.
-func writeQuotable(b *strings.Builder, s string) {
+// capped at limit bytes.
+func writeQuotable(b *strings.Builder, s string, limit int) {
 	n := 0
 	for _, r := range s {
-		if n == maxDescription {
+		if n == limit {
 			return
 		}
 		switch {
