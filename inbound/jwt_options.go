@@ -179,8 +179,8 @@ func nonEmpty(one string, many []string) []string {
 	return append([]string{one}, many...)
 }
 
-// configure checks opts and sets up the algorithms, reporting every mistake
-// at once.
+// configure checks opts and sets up the algorithms and types, reporting
+// every mistake at once.
 func (v *jwtValidator) configure(opts *JWTOptions) error {
 	var errs []error
 	bad := func(format string, args ...any) {
@@ -189,20 +189,7 @@ func (v *jwtValidator) configure(opts *JWTOptions) error {
 	if opts.Keys == nil {
 		bad("Keys is required")
 	}
-	if len(opts.Algorithms) == 0 {
-		bad("Algorithms is required (an allowlist such as {\"RS256\"})")
-	}
-	for _, name := range opts.Algorithms {
-		m := signingMethod(name)
-		switch {
-		case strings.EqualFold(name, "none"):
-			bad("algorithm \"none\" is never allowed")
-		case m == nil:
-			bad("unsupported algorithm %q", name)
-		case v.allowed(name) == nil:
-			v.algs = append(v.algs, algorithm{name: name, method: m, hmac: hmacPool(name)})
-		}
-	}
+	v.configureAlgorithms(opts.Algorithms, bad)
 	// An HMAC secret too short for every allowed HS algorithm (40 bytes with
 	// only HS384 allowed) would fail every request: that is a configuration
 	// error, found here.
@@ -217,6 +204,30 @@ func (v *jwtValidator) configure(opts *JWTOptions) error {
 	if opts.MaxTokenSize < 0 {
 		bad("MaxTokenSize must not be negative")
 	}
+	v.configureLists(opts, bad)
+	return errors.Join(errs...)
+}
+
+// configureAlgorithms sets up the allowlist.
+func (v *jwtValidator) configureAlgorithms(names []string, bad func(string, ...any)) {
+	if len(names) == 0 {
+		bad("Algorithms is required (an allowlist such as {\"RS256\"})")
+	}
+	for _, name := range names {
+		m := signingMethod(name)
+		switch {
+		case strings.EqualFold(name, "none"):
+			bad("algorithm \"none\" is never allowed")
+		case m == nil:
+			bad("unsupported algorithm %q", name)
+		case v.allowed(name) == nil:
+			v.algs = append(v.algs, algorithm{name: name, method: m, hmac: hmacPool(name)})
+		}
+	}
+}
+
+// configureLists checks the required scopes, issuers, audiences and types.
+func (v *jwtValidator) configureLists(opts *JWTOptions, bad func(string, ...any)) {
 	for _, s := range opts.RequiredScopes {
 		if !validScope(s) {
 			bad("invalid required scope %q", s)
@@ -236,7 +247,6 @@ func (v *jwtValidator) configure(opts *JWTOptions) error {
 		}
 		v.types = append(v.types, t)
 	}
-	return errors.Join(errs...)
 }
 
 // checkSecrets refuses a static HMAC secret that no allowed HS algorithm can

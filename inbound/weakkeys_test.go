@@ -160,7 +160,7 @@ func TestJWKSSkipsWeakKeys(t *testing.T) {
 	}
 	check("first fetch", "identity")
 	srv.set(jwksDoc(good, zero, rsa3), http.StatusOK)
-	if err := ks.refreshForTest(); err != nil {
+	if err := ks.Refresh(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	check("refresh", "zero", "rsa3")
