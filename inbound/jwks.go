@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"sync"
@@ -72,6 +73,41 @@ type JWKSOptions struct {
 	// a time, so calls for one set never overlap. The error never holds key
 	// material, nor the URL's query or user info.
 	OnError func(error)
+
+	// OnFetch, if set, is called after every fetch of the set, successful
+	// or not, with its outcome: for metrics such as a count of fetches by
+	// outcome and their duration. Like OnError, calls for one set never
+	// overlap; it runs on the fetch's goroutine, so keep it fast.
+	OnFetch func(JWKSFetch)
+}
+
+// JWKSFetch is the outcome of one fetch of a JWK Set, for
+// JWKSOptions.OnFetch. It holds no key material.
+type JWKSFetch struct {
+	// URL is the set's URL without user info or query.
+	URL string
+	// Duration is how long the fetch took, parsing included.
+	Duration time.Duration
+	// Keys is the number of usable keys the fetch found; 0 when it failed.
+	Keys int
+	// Skipped is the number of keys left out (each reported to OnError).
+	Skipped int
+	// Err is why the fetch failed (the last good keys stay in use), or nil.
+	Err error
+}
+
+// LogValue renders the outcome for log/slog.
+func (f JWKSFetch) LogValue() slog.Value {
+	attrs := []slog.Attr{
+		slog.String("url", f.URL),
+		slog.Duration("duration", f.Duration),
+		slog.Int("keys", f.Keys),
+		slog.Int("skipped", f.Skipped),
+	}
+	if f.Err != nil {
+		attrs = append(attrs, slog.String("error", f.Err.Error()))
+	}
+	return slog.GroupValue(attrs...)
 }
 
 // JWKSet is the KeySet JWKS returns: a JSON Web Key Set fetched from its URL
@@ -88,6 +124,7 @@ type JWKSet struct {
 	allowSym   bool
 	maxBody    int64
 	onError    func(error)
+	onFetch    func(JWKSFetch)
 	now        func() time.Time
 
 	keys atomic.Pointer[keyMap] // nil until the first successful load
@@ -149,6 +186,7 @@ func JWKS(rawURL string, opts *JWKSOptions) (*JWKSet, error) {
 		allowSym:   o.AllowSymmetric,
 		maxBody:    cmp.Or(o.MaxBodySize, DefaultJWKSMaxBodySize),
 		onError:    o.OnError,
+		onFetch:    o.OnFetch,
 		now:        time.Now,
 	}
 	s.ctx, s.cancel = context.WithCancel(cmp.Or(o.Context, context.Background()))

@@ -127,9 +127,21 @@ func secureURL(u *url.URL, allowInsecure bool) bool {
 }
 
 // fetch loads the set once and, on success, swaps it in and returns when to
-// refresh next.
+// refresh next. OnFetch hears of the outcome.
 func (s *JWKSet) fetch() (time.Duration, error) {
 	s.fetches.Add(1)
+	start := time.Now()
+	ev := JWKSFetch{URL: s.safeURL}
+	next, err := s.load(&ev)
+	if s.onFetch != nil {
+		ev.Duration, ev.Err = time.Since(start), err
+		s.onFetch(ev)
+	}
+	return next, err
+}
+
+// load is one fetch: get, parse, swap in. It counts keys into ev.
+func (s *JWKSet) load(ev *JWKSFetch) (time.Duration, error) {
 	ctx, cancel := context.WithTimeout(s.ctx, s.timeout)
 	defer cancel()
 	body, maxAge, err := s.get(ctx)
@@ -138,6 +150,7 @@ func (s *JWKSet) fetch() (time.Duration, error) {
 		return 0, err
 	}
 	entries, skipped, err := parseJWKS(body, s.allowSym)
+	ev.Skipped = len(skipped)
 	for _, e := range skipped {
 		s.report(fmt.Errorf("inbound: JWKS %s: %w", s.safeURL, e))
 	}
@@ -146,6 +159,7 @@ func (s *JWKSet) fetch() (time.Duration, error) {
 		s.report(err)
 		return 0, err
 	}
+	ev.Keys = len(entries)
 	s.keys.Store(reuseKeys(s.keys.Load(), entries))
 	return s.clampRefresh(maxAge), nil
 }

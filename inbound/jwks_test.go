@@ -130,6 +130,7 @@ type fakeIssuer struct {
 	status       int
 	cacheControl string
 	gate         chan struct{} // when set, each request waits until it is closed
+	delay        time.Duration // how long each response takes (fake time in a bubble)
 	requests     atomic.Int64
 }
 
@@ -149,8 +150,9 @@ func (f *fakeIssuer) set(doc []byte, status int) {
 func (f *fakeIssuer) RoundTrip(r *http.Request) (*http.Response, error) {
 	f.requests.Add(1)
 	f.mu.Lock()
-	gate := f.gate
+	gate, delay := f.gate, f.delay
 	f.mu.Unlock()
+	time.Sleep(delay)
 	if gate != nil {
 		select {
 		case <-gate:

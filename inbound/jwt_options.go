@@ -86,6 +86,13 @@ type JWTOptions struct {
 	// a negative value disables the cache.
 	CacheSize int
 
+	// OnCache, if set, is called for every token that reaches the
+	// verified-token cache (not with CacheSize < 0): hit is true when the
+	// cache answered, false when the token was verified afresh (first
+	// sight, or an entry dropped because its key changed). For metrics; it
+	// runs on the request path, so keep it fast.
+	OnCache func(hit bool)
+
 	// Now is the clock. Nil means time.Now.
 	Now func() time.Time
 
@@ -108,6 +115,7 @@ type jwtValidator struct {
 	now         func() time.Time
 	maxSize     int
 	cache       *tokenCache
+	onCache     func(hit bool)
 	b64         *base64.Encoding
 }
 
@@ -149,6 +157,7 @@ func BearerJWT(opts JWTOptions) (Validator, error) {
 		leeway:      int64(opts.Leeway),
 		expOptional: opts.ExpOptional,
 		now:         opts.Now,
+		onCache:     opts.OnCache,
 		maxSize:     opts.MaxTokenSize,
 		scopes:      slices.Clone(opts.RequiredScopes),
 		b64:         base64.RawURLEncoding.Strict(),
