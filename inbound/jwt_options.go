@@ -230,7 +230,7 @@ func (v *jwtValidator) configureAlgorithms(names []string, bad func(string, ...a
 		case m == nil:
 			bad("unsupported algorithm %q", name)
 		case v.allowed(name) == nil:
-			v.algs = append(v.algs, algorithm{name: name, method: m, hmac: hmacPool(name)})
+			v.algs = append(v.algs, algorithm{name: name, method: m, hmac: newHMACPool(name)})
 		}
 	}
 }
