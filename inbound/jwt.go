@@ -61,17 +61,20 @@ func (v *jwtValidator) fromCache(ctx context.Context, tok string, e *cacheEntry)
 // verify is the full, uncached path: decoding, the checks that need no key,
 // the signature, and the checks worth making only on a genuine token.
 func (v *jwtValidator) verify(ctx context.Context, tok string) (*Principal, error) {
-	d, derr := v.decodeJWS(tok)
+	// Twice the token holds its copy and its decoded segments.
+	scratch := v.getScratch(2 * len(tok))
+	defer v.putScratch(scratch)
+	d, derr := v.decodeJWS(tok, (*scratch)[:cap(*scratch)])
 	if derr != nil {
 		return nil, derr
 	}
-	claims, err := parseJSONObject(d.payload)
+	claims, reg, err := parseClaims(d.payload)
 	if err != nil {
 		return nil, newTokenError(CodeInvalidToken, "the token's claims are not a JSON object", err)
 	}
 	// Static claims first: a token for another issuer or audience never
 	// costs a key lookup (nor, with JWKS, a refetch).
-	times, sub, cerr := v.checkClaims(claims)
+	times, sub, cerr := v.checkClaims(&reg)
 	if cerr != nil {
 		return nil, cerr
 	}
@@ -81,7 +84,7 @@ func (v *jwtValidator) verify(ctx context.Context, tok string) (*Principal, erro
 	}
 	// Scopes only once the signature holds: a forged token must not cost
 	// more than a signature check.
-	scopes, ok := scopesOf(claims)
+	scopes, ok := scopesOf(&reg)
 	if !ok {
 		return nil, invalidToken("the token's scope claims are malformed")
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -116,6 +117,7 @@ type jwtValidator struct {
 	maxSize     int
 	cache       *tokenCache
 	onCache     func(hit bool)
+	scratch     sync.Pool // *[]byte for decoding, see getScratch
 	b64         *base64.Encoding
 }
 
