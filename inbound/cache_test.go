@@ -214,3 +214,35 @@ func TestCacheSkipsTokensWithoutExp(t *testing.T) {
 		t.Fatalf("%d verifications, %d cached", n.Load(), v.cache.len())
 	}
 }
+
+// TestCacheEvictsOldest: a full shard evicts its oldest entry; a removed
+// entry's slot lingers harmlessly and the bound holds.
+func TestCacheEvictsOldest(t *testing.T) {
+	c := newTokenCache(4) // one shard of 4
+	e := &cacheEntry{}
+	has := func(want string) {
+		t.Helper()
+		var got []string
+		for _, k := range []string{"a", "b", "c", "d", "e", "f", "g"} {
+			if c.get(k) != nil {
+				got = append(got, k)
+			}
+		}
+		if fmt.Sprint(got) != want || c.len() > c.capacity() {
+			t.Fatalf("holds %v, want %s", got, want)
+		}
+	}
+	for _, k := range []string{"a", "b", "c", "d"} {
+		c.put(k, e)
+	}
+	has("[a b c d]")
+	c.put("a", e) // an update keeps its place
+	c.remove("b", e)
+	has("[a c d]")
+	c.put("e", e) // full ring: a, the oldest, goes
+	has("[c d e]")
+	c.put("f", e) // b's stale slot goes, nothing live
+	has("[c d e f]")
+	c.put("g", e)
+	has("[d e f g]")
+}

@@ -8,7 +8,6 @@ import (
 	"crypto/sha256"
 	"crypto/sha512"
 	"errors"
-	"sync"
 )
 
 // The JWS algorithms (RFC 7518 §3, RFC 8037), each verified straight with
@@ -35,7 +34,7 @@ func newAlgorithm(name string) *algorithm {
 	var check func(input, sig []byte, key any) error
 	switch name {
 	case "HS256", "HS384", "HS512":
-		check = hmacCheck(newHMACPool(name))
+		check = hmacCheck(newHMACVerifier(name))
 	case "RS256", "RS384", "RS512":
 		check = rsaCheck(shaFor(name[2:]), nil)
 	case "PS256", "PS384", "PS512":
@@ -86,9 +85,9 @@ func digest(h crypto.Hash, input []byte, buf *[64]byte) []byte {
 	return buf[:copy(buf[:], d[:])]
 }
 
-func hmacCheck(pool *sync.Pool) func(input, sig []byte, key any) error {
+func hmacCheck(hv *hmacVerifier) func(input, sig []byte, key any) error {
 	return func(input, sig []byte, key any) error {
-		if !verifyHMAC(pool, key.([]byte), input, sig) {
+		if !hv.verify(key.([]byte), input, sig) {
 			return errBadSignature
 		}
 		return nil
