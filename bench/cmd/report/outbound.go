@@ -7,9 +7,6 @@ import (
 	"github.com/gatehouse-go/gatehouse/bench/internal/harness"
 )
 
-// ns0 is a case's time per iteration, for PerRound.
-func ns0(rs ...harness.Result) float64 { return rs[0].Cost() }
-
 // diff is the first case's time above the second's, round by round.
 func diff(rs ...harness.Result) float64 { return rs[0].Cost() - rs[1].Cost() }
 
