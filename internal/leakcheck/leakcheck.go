@@ -75,6 +75,11 @@ var ignoredFuncs = []string{
 }
 
 func ignored(stack string) bool {
+	// A goroutine whose top frame is goexit1 has returned and is being
+	// torn down.
+	if _, frames, ok := strings.Cut(stack, "\n"); !ok || strings.HasPrefix(frames, "runtime.goexit1(") {
+		return true
+	}
 	for _, f := range ignoredFuncs {
 		if strings.Contains(stack, f) {
 			return true
