@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -56,6 +57,12 @@ type SourceOptions struct {
 	// logs and metrics. It is called from the fetching goroutine and must not
 	// block. The event never holds the token's value.
 	OnFetch func(FetchEvent)
+	// OnWait, if set, is called when a Token call finds no usable token and
+	// waits for a fetch (or gets the last failure at once, during backoff):
+	// the calls SourceStats.Waits counts. Token calls that find a usable
+	// token never call it. It runs on the caller's goroutine and must not
+	// block.
+	OnWait func(WaitEvent)
 }
 
 // FetchPhase tells a FetchEvent's place in a fetch.
@@ -68,9 +75,27 @@ const (
 	FetchFailed
 )
 
+// String returns "started", "succeeded" or "failed".
+func (p FetchPhase) String() string {
+	switch p {
+	case FetchStarted:
+		return "started"
+	case FetchSucceeded:
+		return "succeeded"
+	case FetchFailed:
+		return "failed"
+	}
+	return "FetchPhase(" + strconv.Itoa(int(p)) + ")"
+}
+
 // FetchEvent describes a fetch to SourceOptions.OnFetch.
 type FetchEvent struct {
 	Phase FetchPhase
+	// Context is the context the fetch runs on: it carries the values (a
+	// trace span, a request id) of the Token call that caused the fetch,
+	// never its cancellation. For a background refresh that is the call
+	// that found the token stale.
+	Context context.Context
 	// Background is true for a refresh ahead of expiry that no caller waits
 	// for.
 	Background bool
@@ -124,6 +149,7 @@ type Source struct {
 	minBackoff   time.Duration
 	maxBackoff   time.Duration
 	onFetch      func(FetchEvent)
+	onWait       func(WaitEvent)
 
 	cur        atomic.Pointer[entry]
 	fail       atomic.Pointer[failure]
@@ -176,6 +202,7 @@ func NewSource(f Fetcher, opts *SourceOptions) *Source {
 		minBackoff:   positiveOr(o.MinBackoff, DefaultMinBackoff),
 		maxBackoff:   positiveOr(o.MaxBackoff, DefaultMaxBackoff),
 		onFetch:      o.OnFetch,
+		onWait:       o.OnWait,
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -243,7 +270,12 @@ func (s *Source) startRefresh(ctx context.Context, now time.Time) {
 // each caller on its own context.
 func (s *Source) wait(ctx context.Context) (*entry, error) {
 	s.waits.Add(1)
-	if f := s.fail.Load(); f != nil && s.now().Before(f.until) {
+	f := s.fail.Load()
+	backingOff := f != nil && s.now().Before(f.until)
+	if s.onWait != nil {
+		s.onWait(WaitEvent{Context: ctx, BackingOff: backingOff})
+	}
+	if backingOff {
 		return nil, f.err
 	}
 	fctx := context.WithoutCancel(ctx)
@@ -277,10 +309,10 @@ func (s *Source) fetch(ctx context.Context, background bool) (*entry, error) {
 		s.background.Add(1)
 	}
 	start := time.Now()
-	s.emit(FetchEvent{Phase: FetchStarted, Background: background, Start: start})
+	s.emit(FetchEvent{Phase: FetchStarted, Context: ctx, Background: background, Start: start})
 
-	ctx, cancel := context.WithTimeout(ctx, s.fetchTimeout)
-	tok, err := s.f.Fetch(ctx)
+	fctx, cancel := context.WithTimeout(ctx, s.fetchTimeout)
+	tok, err := s.f.Fetch(fctx)
 	cancel()
 	switch {
 	case err != nil:
@@ -296,7 +328,7 @@ func (s *Source) fetch(ctx context.Context, background bool) (*entry, error) {
 	if err != nil {
 		s.failures.Add(1)
 		backoff := s.recordFailure(err)
-		s.emit(FetchEvent{Phase: FetchFailed, Background: background, Start: start,
+		s.emit(FetchEvent{Phase: FetchFailed, Context: ctx, Background: background, Start: start,
 			Duration: time.Since(start), Err: err, Backoff: backoff})
 		return nil, err
 	}
@@ -304,7 +336,7 @@ func (s *Source) fetch(ctx context.Context, background bool) (*entry, error) {
 	e := s.newEntry(tok, s.now())
 	s.cur.Store(e)
 	s.fail.Store(nil)
-	s.emit(FetchEvent{Phase: FetchSucceeded, Background: background, Start: start,
+	s.emit(FetchEvent{Phase: FetchSucceeded, Context: ctx, Background: background, Start: start,
 		Duration: time.Since(start), Expiry: tok.Expiry})
 	return e, nil
 }
