@@ -98,14 +98,6 @@ func TestFetchEventContext(t *testing.T) {
 	}
 }
 
-func TestFetchPhaseString(t *testing.T) {
-	for p, want := range map[FetchPhase]string{FetchStarted: "started", FetchSucceeded: "succeeded", FetchFailed: "failed", 7: "FetchPhase(7)"} {
-		if got := p.String(); got != want {
-			t.Errorf("%d: %q, want %q", int(p), got, want)
-		}
-	}
-}
-
 func TestEventLogValue(t *testing.T) {
 	expiry := time.Date(2026, 1, 1, 1, 0, 0, 0, time.UTC)
 	tests := []struct {
