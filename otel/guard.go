@@ -41,7 +41,7 @@ func (t *Telemetry) Guard(o *middleware.Options) *middleware.Options {
 		if p != nil {
 			scheme = p.Scheme
 		}
-		t.decisions.Add(r.Context(), 1, t.decisionOpts.get(OutcomeAccepted, "", scheme))
+		t.decisions.Add(r.Context(), 1, t.decisionOpts.get(OutcomeAccepted, "", scheme)...)
 		if accept != nil {
 			accept(r, p)
 		}
@@ -51,7 +51,7 @@ func (t *Telemetry) Guard(o *middleware.Options) *middleware.Options {
 		if err != nil {
 			code = err.Code
 		}
-		t.decisions.Add(r.Context(), 1, t.decisionOpts.get(OutcomeRejected, code, requestScheme(r)))
+		t.decisions.Add(r.Context(), 1, t.decisionOpts.get(OutcomeRejected, code, requestScheme(r))...)
 		if reject != nil {
 			reject(r, err)
 		}
@@ -82,27 +82,28 @@ func requestScheme(r *http.Request) string {
 // from validators, a small set, but a custom validator could make up codes.
 const maxDecisionSets = 256
 
-// optionCache keeps the measurement option of each (outcome, code, scheme),
-// so that a decision costs a map lookup rather than building an attribute
-// set.
+// optionCache keeps the measurement options of each (outcome, code,
+// scheme), so that a decision costs a map lookup rather than building an
+// attribute set. They are kept as a slice: passed on with ..., it needs no
+// allocation per call.
 type optionCache struct {
-	m sync.Map // decisionKey -> metric.AddOption
+	m sync.Map // decisionKey -> []metric.AddOption
 	n atomic.Int32
 }
 
 type decisionKey struct{ outcome, code, scheme string }
 
-func (c *optionCache) get(outcome, code, scheme string) metric.AddOption {
+func (c *optionCache) get(outcome, code, scheme string) []metric.AddOption {
 	k := decisionKey{outcome, code, scheme}
 	if v, ok := c.m.Load(k); ok {
-		return v.(metric.AddOption)
+		return v.([]metric.AddOption)
 	}
 	attrs := make([]attribute.KeyValue, 0, 3)
 	attrs = append(attrs, AttrOutcome.String(outcome), AttrScheme.String(scheme))
 	if outcome == OutcomeRejected {
 		attrs = append(attrs, AttrCode.String(code))
 	}
-	opt := metric.WithAttributeSet(attribute.NewSet(attrs...))
+	opt := []metric.AddOption{metric.WithAttributeSet(attribute.NewSet(attrs...))}
 	if c.n.Load() < maxDecisionSets {
 		if _, loaded := c.m.LoadOrStore(k, opt); !loaded {
 			c.n.Add(1)

@@ -29,8 +29,12 @@ func signHS(t testing.TB, exp time.Time) string {
 }
 
 // guards returns a Bearer JWT guard and an API-key guard, both counted by
-// tel, as one net/http handler (/v1/ and /keys/).
+// tel (nil: not counted), as one net/http handler (/v1/ and /keys/).
 func guards(t testing.TB, tel *gatehouseotel.Telemetry, onReject func(*http.Request, *inbound.Error)) (http.Handler, string) {
+	wrap := func(o *middleware.Options) *middleware.Options { return o }
+	if tel != nil {
+		wrap = tel.Guard
+	}
 	t.Helper()
 	keys, err := inbound.StaticKeys(map[string]any{"hs-1": hsSecret})
 	if err != nil {
@@ -40,7 +44,7 @@ func guards(t testing.TB, tel *gatehouseotel.Telemetry, onReject func(*http.Requ
 	if err != nil {
 		t.Fatal(err)
 	}
-	jg, err := middleware.New(jv, tel.Guard(&middleware.Options{OnReject: onReject}))
+	jg, err := middleware.New(jv, wrap(&middleware.Options{OnReject: onReject}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +54,7 @@ func guards(t testing.TB, tel *gatehouseotel.Telemetry, onReject func(*http.Requ
 	if err != nil {
 		t.Fatal(err)
 	}
-	kg, err := middleware.New(kv, tel.Guard(nil))
+	kg, err := middleware.New(kv, wrap(nil))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -48,29 +48,31 @@ func (t *Telemetry) Source(name string, o *outbound.SourceOptions) *outbound.Sou
 	return &c
 }
 
-// sourceRecorder holds one Source's precomputed attribute options.
+// sourceRecorder holds one Source's precomputed attribute options (as
+// slices, passed on with ... without an allocation).
 type sourceRecorder struct {
 	t       *Telemetry
 	source  attribute.KeyValue
-	fetch   [2][2]metric.AddOption // [failed][background]
-	dur     [2]metric.RecordOption // [failed]
-	waitOpt metric.AddOption
+	fetch   [2][2][]metric.AddOption // [failed][background]
+	dur     [2][]metric.RecordOption // [failed]
+	waitOpt []metric.AddOption
 }
 
 func (t *Telemetry) newSourceRecorder(name string) *sourceRecorder {
 	r := &sourceRecorder{t: t, source: AttrSource.String(name)}
 	for f, outcome := range []string{OutcomeSuccess, OutcomeFailure} {
 		for b, bg := range []bool{false, true} {
-			r.fetch[f][b] = metric.WithAttributeSet(attribute.NewSet(r.source, AttrOutcome.String(outcome), AttrBackground.Bool(bg)))
+			r.fetch[f][b] = []metric.AddOption{metric.WithAttributeSet(
+				attribute.NewSet(r.source, AttrOutcome.String(outcome), AttrBackground.Bool(bg)))}
 		}
-		r.dur[f] = metric.WithAttributeSet(attribute.NewSet(r.source, AttrOutcome.String(outcome)))
+		r.dur[f] = []metric.RecordOption{metric.WithAttributeSet(attribute.NewSet(r.source, AttrOutcome.String(outcome)))}
 	}
-	r.waitOpt = metric.WithAttributeSet(attribute.NewSet(r.source))
+	r.waitOpt = []metric.AddOption{metric.WithAttributeSet(attribute.NewSet(r.source))}
 	return r
 }
 
 func (r *sourceRecorder) onWait(ev outbound.WaitEvent) {
-	r.t.waits.Add(ctxOr(ev.Context), 1, r.waitOpt)
+	r.t.waits.Add(ctxOr(ev.Context), 1, r.waitOpt...)
 }
 
 func (r *sourceRecorder) onFetch(ev outbound.FetchEvent) {
@@ -86,8 +88,8 @@ func (r *sourceRecorder) onFetch(ev outbound.FetchEvent) {
 	if ev.Background {
 		bg = 1
 	}
-	r.t.fetches.Add(ctx, 1, r.fetch[failed][bg])
-	r.t.duration.Record(ctx, ev.Duration.Seconds(), r.dur[failed])
+	r.t.fetches.Add(ctx, 1, r.fetch[failed][bg]...)
+	r.t.duration.Record(ctx, ev.Duration.Seconds(), r.dur[failed]...)
 	r.span(ctx, ev, outcome)
 }
 
