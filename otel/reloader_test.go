@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/gatehouse-go/gatehouse/internal/testpki"
-	"github.com/gatehouse-go/gatehouse/outbound/mtls"
 	gatehouseotel "github.com/gatehouse-go/gatehouse/otel"
+	"github.com/gatehouse-go/gatehouse/outbound/mtls"
 )
 
 // TestReloader: a renewed certificate counts as a successful reload, a

@@ -69,7 +69,7 @@ type api struct {
 
 // newAPI builds the validators and Guards, starts one server per framework
 // and prepares the credentials, valid and invalid, that clients will present.
-func newAPI(now time.Time) (*api, error) {
+func newAPI(now time.Time, tel *telemetry) (*api, error) {
 	hsSecret, err := randomBytes(32)
 	if err != nil {
 		return nil, err
@@ -95,7 +95,7 @@ func newAPI(now time.Time) (*api, error) {
 	if err != nil {
 		return nil, err
 	}
-	jwtGuard, err := middleware.New(jwtValidator, nil)
+	jwtGuard, err := middleware.New(jwtValidator, tel.guard())
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +114,7 @@ func newAPI(now time.Time) (*api, error) {
 		return nil, err
 	}
 	// The key first, then the User-Agent: the order Asaas checks them in.
-	keyGuard, err := middleware.New(inbound.All(apiKeys, inbound.UserAgent()), nil)
+	keyGuard, err := middleware.New(inbound.All(apiKeys, inbound.UserAgent()), tel.guard())
 	if err != nil {
 		return nil, err
 	}

@@ -29,7 +29,7 @@ func printSetup(w io.Writer, cfg config, res *results) {
 		fmt.Fprintf(tw, "%s\t%s\t/v1/* Bearer JWT (HS256, ES256), /keys/* API key + User-Agent\n", ad.name, ad.srv.URL)
 	}
 	tw.Flush()
-	fmt.Fprintln(w)
+	fmt.Fprintf(w, "\nmetrics (OpenTelemetry through the Prometheus exporter): %s\n\n", res.tel.addr)
 }
 
 // printSummary writes the two tables and the unexpected results.
