@@ -20,7 +20,7 @@ func TestMain(m *testing.M) {
 // every token provider refreshes at least once ahead of expiry, and checks
 // that everything that was sent got its expected answer.
 func TestRun(t *testing.T) {
-	cfg := config{Duration: 3 * time.Second, Concurrency: 2, Lifetime: time.Second, Pause: 2 * time.Millisecond}
+	cfg := config{Duration: 3 * time.Second, Concurrency: 2, Lifetime: time.Second, Pause: 2 * time.Millisecond, Metrics: true}
 	var out bytes.Buffer
 	res, err := run(context.Background(), cfg, &out)
 	if err != nil {
@@ -60,6 +60,15 @@ func TestRun(t *testing.T) {
 			}
 		})
 	}
+	// run checked the metrics against the summary; -metrics prints them.
+	if !strings.Contains(out.String(), "metrics agree with the summary") {
+		t.Error("the metrics were not checked against the summary")
+	}
+	for _, name := range demoMetrics {
+		if !strings.Contains(out.String(), "\n"+name) {
+			t.Errorf("-metrics does not print %s", name)
+		}
+	}
 	// The output names every provider and never shows a credential.
 	for _, p := range res.providers {
 		if !strings.Contains(out.String(), p.name) {
@@ -72,6 +81,17 @@ func TestRun(t *testing.T) {
 			}
 		}
 	}
+}
+
+// demoMetrics are the series -metrics must print: every instrument of
+// package gatehouseotel that the demo exercises.
+var demoMetrics = []string{
+	`gatehouse_token_fetches_total{background="false",gatehouse_source="efi",outcome="success"}`,
+	`gatehouse_token_fetches_total{background="true",gatehouse_source="divipay",outcome="success"}`,
+	`gatehouse_token_fetch_duration_seconds_count{gatehouse_source="sopague",outcome="success"}`,
+	`gatehouse_token_waits_total{gatehouse_source="bankingapi"}`,
+	`gatehouse_inbound_decisions_total{outcome="accepted",scheme="Bearer"}`,
+	`gatehouse_inbound_decisions_total{code="token_expired",outcome="rejected",scheme="Bearer"}`,
 }
 
 func TestConfigValidate(t *testing.T) {
