@@ -9,8 +9,8 @@ import (
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
-	"github.com/gatehouse-go/gatehouse/outbound"
 	gatehouseotel "github.com/gatehouse-go/gatehouse/otel"
+	"github.com/gatehouse-go/gatehouse/outbound"
 )
 
 // A Source whose fetches are counted: three Token calls, one fetch, one
