@@ -379,8 +379,11 @@ func (s *Source) Invalidate(stale Token) {
 	if last != 0 && now-last < int64(s.minBackoff) {
 		return
 	}
-	if s.lastInvalidate.CompareAndSwap(last, now) {
-		s.cur.CompareAndSwap(e, nil)
+	if s.lastInvalidate.CompareAndSwap(last, now) && s.cur.CompareAndSwap(e, nil) {
+		// A Shared fetcher drops the token fleet-wide too.
+		if inv, ok := s.f.(invalidator); ok {
+			inv.invalidate(e.tok)
+		}
 	}
 }
 
