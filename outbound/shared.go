@@ -141,6 +141,13 @@ func (s *shared) leaseOrWait(ctx context.Context) (Token, error) {
 			return s.fallback(ctx, "lease", err, s.now().Sub(start))
 		}
 		if won {
+			// Look once more: the previous holder may have saved and
+			// released between our load and our lease.
+			if tok, ok, err := s.load(ctx); err == nil && ok {
+				go release()
+				s.emit(SharedEvent{Kind: SharedLeaseWaited, Waited: s.now().Sub(start)})
+				return tok, nil
+			}
 			return s.fetchAndShare(ctx, release)
 		}
 		if i == 0 {
