@@ -507,3 +507,32 @@ func TestCredentialKey(t *testing.T) {
 		t.Error("not deterministic")
 	}
 }
+
+// missOnce hides the stored token from the first Load: as if the previous
+// lease holder saved and released between this process's load and lease.
+type missOnce struct {
+	outbound.Store
+	missed atomic.Bool
+}
+
+func (s *missOnce) Load(ctx context.Context, key string) (outbound.SharedToken, bool, error) {
+	if s.missed.CompareAndSwap(false, true) {
+		return outbound.SharedToken{}, false, nil
+	}
+	return s.Store.Load(ctx, key)
+}
+
+// The lease winner looks again before it fetches.
+func TestSharedLeaseWinnerLooksAgain(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		mem := outbound.MemoryStore()
+		_ = mem.Save(t.Context(), "k", outbound.SharedToken{
+			Token: outbound.Token{Value: "saved", Expiry: time.Now().Add(time.Hour)}, Fetched: time.Now()})
+		p := &provider{life: time.Hour}
+		tok, err := outbound.Shared(p, &missOnce{Store: mem}, "k", nil).Fetch(t.Context())
+		if err != nil || tok.Value != "saved" || p.n.Load() != 0 {
+			t.Errorf("got %q, %v after %d provider fetches; want the saved token and none", tok.Value, err, p.n.Load())
+		}
+		synctest.Wait()
+	})
+}
