@@ -10,14 +10,14 @@
 //	if err != nil { ... }
 //	src := outbound.NewSource(fetcher, tel.Source("efi", nil))
 //	guard, err := middleware.New(validator, tel.Guard(&middleware.Options{OnReject: logRefusal}))
-//	keys, err := inbound.JWKS(url, tel.JWKS(nil))
+//	shared := outbound.Shared(fetcher, store, key, tel.Shared("efi", nil))
 //
 // The instruments:
 //
 //	gatehouse.token.fetches         counter    gatehouse.source, outcome (success, failure), background
 //	gatehouse.token.fetch.duration  histogram  gatehouse.source, outcome; in seconds
 //	gatehouse.token.waits           counter    gatehouse.source
-//	gatehouse.token.shared          counter    gatehouse.source, event (hit, miss, lease_won, lease_waited, store_error)
+//	gatehouse.token.shared          counter    gatehouse.source, event (hit, miss, lease_won, lease_waited, store_error, local_fallback)
 //	gatehouse.inbound.decisions     counter    outcome (accepted, rejected), code, scheme
 //	gatehouse.jwt.cache             counter    result (hit, miss)
 //	gatehouse.jwks.fetches          counter    outcome
