@@ -1,6 +1,7 @@
 package inbound
 
 import (
+	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/ed25519"
@@ -16,6 +17,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/gatehouse-go/gatehouse/internal/leakcheck"
@@ -108,34 +110,76 @@ func (s *jwksServer) set(doc []byte, status int) {
 	s.status = status
 }
 
-func newJWKS(t *testing.T, url string, opts *JWKSOptions) *jwksKeySet {
+func newJWKS(t *testing.T, url string, opts *JWKSOptions) *JWKSet {
 	t.Helper()
 	ks, err := JWKS(url, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = ks.(io.Closer).Close() })
-	return ks.(*jwksKeySet)
+	t.Cleanup(func() { _ = ks.Close() })
+	return ks
 }
 
-// refresh forces one fetch and waits for it, as the background loop would.
-func (s *jwksKeySet) refreshForTest() error {
-	f := s.startFlight()
-	<-f.done
-	return f.err
+// fakeIssuer serves a JWK Set from memory as an http.RoundTripper: no
+// network and no goroutine of its own, so that JWKS tests run inside a
+// synctest bubble, where time is fake and moves only when every goroutine
+// waits.
+type fakeIssuer struct {
+	mu           sync.Mutex
+	doc          []byte
+	status       int
+	cacheControl string
+	gate         chan struct{} // when set, each request waits until it is closed
+	delay        time.Duration // how long each response takes (fake time in a bubble)
+	requests     atomic.Int64
 }
 
-// eventually polls cond until it holds or a generous deadline passes. It
-// asserts on an outcome, never on how long it took.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
+const fakeIssuerURL = "https://issuer.example/jwks.json"
+
+func newFakeIssuer(doc []byte) *fakeIssuer { return &fakeIssuer{doc: doc, status: http.StatusOK} }
+
+func (f *fakeIssuer) set(doc []byte, status int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if doc != nil {
+		f.doc = doc
 	}
+	f.status = status
+}
+
+func (f *fakeIssuer) RoundTrip(r *http.Request) (*http.Response, error) {
+	f.requests.Add(1)
+	f.mu.Lock()
+	gate, delay := f.gate, f.delay
+	f.mu.Unlock()
+	time.Sleep(delay)
+	if gate != nil {
+		select {
+		case <-gate:
+		case <-r.Context().Done():
+			return nil, r.Context().Err()
+		}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	h := http.Header{"Content-Type": {"application/json"}}
+	if f.cacheControl != "" {
+		h.Set("Cache-Control", f.cacheControl)
+	}
+	return &http.Response{StatusCode: f.status, Header: h, Body: io.NopCloser(bytes.NewReader(f.doc)), Request: r}, nil
+}
+
+func (f *fakeIssuer) client() *http.Client { return &http.Client{Transport: f} }
+
+// holds reports whether the set's current keys include kid, without the
+// unknown-kid refetch that Key would start.
+func (s *JWKSet) holds(kid string) bool {
+	m := s.keys.Load()
+	if m == nil {
+		return false
+	}
+	_, ok := m.byKID[kid]
+	return ok
 }
 
 func TestJWKSVerifiesTokens(t *testing.T) {
@@ -198,19 +242,25 @@ func TestJWKSRotation(t *testing.T) {
 }
 
 func TestJWKSBackgroundRefresh(t *testing.T) {
-	k := fixtures()
-	srv := newJWKSServer(t, jwksDoc(jwk(&k.rsa.PublicKey, map[string]any{"kid": "one"})))
-	srv.cacheControl = "public, max-age=0"
-	// max-age=0 is clamped up to MinRefresh.
-	ks := newJWKS(t, srv.URL, &JWKSOptions{MinRefresh: 10 * time.Millisecond, MaxRefresh: time.Hour, UnknownKIDInterval: time.Hour})
-	srv.set(jwksDoc(jwk(&k.rsa2.PublicKey, map[string]any{"kid": "two"})), http.StatusOK)
-	eventually(t, "the background refresh to pick up key two", func() bool {
-		_, err := ks.Key(context.Background(), "two", "RS256")
-		return err == nil
+	synctest.Test(t, func(t *testing.T) {
+		k := fixtures()
+		iss := newFakeIssuer(jwksDoc(jwk(&k.rsa.PublicKey, map[string]any{"kid": "one"})))
+		iss.cacheControl = "public, max-age=0"
+		// max-age=0 is clamped up to MinRefresh: the set is fetched again
+		// then, not before.
+		ks := newJWKS(t, fakeIssuerURL, &JWKSOptions{Client: iss.client(), MinRefresh: time.Minute, MaxRefresh: time.Hour, UnknownKIDInterval: time.Hour})
+		iss.set(jwksDoc(jwk(&k.rsa2.PublicKey, map[string]any{"kid": "two"})), http.StatusOK)
+		time.Sleep(time.Minute - time.Millisecond)
+		synctest.Wait()
+		if ks.holds("two") || iss.requests.Load() != 1 {
+			t.Fatalf("refreshed before MinRefresh (%d fetches)", iss.requests.Load())
+		}
+		time.Sleep(time.Millisecond)
+		synctest.Wait()
+		if !ks.holds("two") || ks.holds("one") || iss.requests.Load() != 2 {
+			t.Fatalf("not refreshed at MinRefresh (%d fetches)", iss.requests.Load())
+		}
 	})
-	if _, err := ks.Key(context.Background(), "one", "RS256"); !errors.Is(err, ErrUnknownKey) {
-		t.Fatalf("removed key: %v", err)
-	}
 }
 
 // Unchanged keys keep their identity across refreshes, so cached tokens stay
@@ -220,7 +270,7 @@ func TestJWKSRefreshKeepsKeyIdentity(t *testing.T) {
 	srv := newJWKSServer(t, jwksDoc(jwk(&k.rsa.PublicKey, map[string]any{"kid": "a"})))
 	ks := newJWKS(t, srv.URL, nil)
 	before, _ := ks.Key(context.Background(), "a", "RS256")
-	if err := ks.refreshForTest(); err != nil {
+	if err := ks.Refresh(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	after, _ := ks.Key(context.Background(), "a", "RS256")
@@ -249,7 +299,7 @@ func TestJWKSEndpointDownKeepsLastGoodSet(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv.set(tc.doc, tc.status)
-			if err := ks.refreshForTest(); err == nil {
+			if err := ks.Refresh(context.Background()); err == nil {
 				t.Fatal("refresh succeeded")
 			}
 			if _, err := v.Validate(bearerRequest(tok)); err != nil {
@@ -258,7 +308,7 @@ func TestJWKSEndpointDownKeepsLastGoodSet(t *testing.T) {
 		})
 	}
 	srv.Close()
-	if err := ks.refreshForTest(); err == nil {
+	if err := ks.Refresh(context.Background()); err == nil {
 		t.Fatal("refresh from a closed server succeeded")
 	}
 	if _, err := v.Validate(bearerRequest(tok)); err != nil {
@@ -271,21 +321,28 @@ func TestJWKSEndpointDownKeepsLastGoodSet(t *testing.T) {
 	}
 }
 
+// TestJWKSUnavailableUntilFirstLoad: a set whose first fetch failed answers
+// 503 key_set_unavailable, and is retried within a second, not after
+// MinRefresh.
 func TestJWKSUnavailableUntilFirstLoad(t *testing.T) {
-	k := fixtures()
-	srv := newJWKSServer(t, []byte("down"))
-	srv.set(nil, http.StatusServiceUnavailable)
-	ks := newJWKS(t, srv.URL, &JWKSOptions{MinRefresh: 10 * time.Millisecond})
-	v := newTestValidator(t, func(o *JWTOptions) { o.Keys = ks })
-	tok := sign(t, jwt.SigningMethodRS256, k.rsa, "a", claims(nil))
-	_, err := v.Validate(bearerRequest(tok))
-	if e, ok := AsError(err); !ok || e.Status != http.StatusServiceUnavailable || e.Code != CodeKeySetUnavailable {
-		t.Fatalf("got %v", err)
-	}
-	srv.set(jwksDoc(jwk(&k.rsa.PublicKey, map[string]any{"kid": "a"})), http.StatusOK)
-	eventually(t, "a background retry to load the set", func() bool {
+	synctest.Test(t, func(t *testing.T) {
+		k := fixtures()
+		iss := newFakeIssuer([]byte("down"))
+		iss.set(nil, http.StatusServiceUnavailable)
+		ks := newJWKS(t, fakeIssuerURL, &JWKSOptions{Client: iss.client(), MinRefresh: time.Hour})
+		v := newTestValidator(t, func(o *JWTOptions) { o.Keys = ks })
+		tok := sign(t, jwt.SigningMethodRS256, k.rsa, "a", claims(nil))
 		_, err := v.Validate(bearerRequest(tok))
-		return err == nil
+		if e, ok := AsError(err); !ok || e.Status != http.StatusServiceUnavailable || e.Code != CodeKeySetUnavailable {
+			t.Fatalf("got %v", err)
+		}
+		synctest.Wait() // the on-demand fetch Validate started, still failing
+		iss.set(jwksDoc(jwk(&k.rsa.PublicKey, map[string]any{"kid": "a"})), http.StatusOK)
+		time.Sleep(firstRetry)
+		synctest.Wait()
+		if _, err := v.Validate(bearerRequest(tok)); err != nil {
+			t.Fatalf("not loaded by the first retry: %v", err)
+		}
 	})
 }
 
@@ -399,6 +456,9 @@ func TestParseJWKS(t *testing.T) {
 		{"unsupported alg skipped", []map[string]any{good, jwk(&k.rsa2.PublicKey, map[string]any{"kid": "oaep", "alg": "RSA-OAEP"})}, false, []string{"good"}},
 		{"alg not fitting the key skipped", []map[string]any{good, jwk(&k.ec.PublicKey, map[string]any{"kid": "ec", "alg": "ES384"})}, false, []string{"good"}},
 		{"private members ignored", []map[string]any{jwk(&k.ec.PublicKey, map[string]any{"kid": "ec", "d": b64(k.ec.D.Bytes())})}, false, []string{"ec"}},
+		{"KTY in upper case skipped", []map[string]any{good, renamed(jwk(&k.rsa2.PublicKey, map[string]any{"kid": "upper"}), "kty", "KTY")}, false, []string{"good"}},
+		{"N in upper case skipped", []map[string]any{good, renamed(jwk(&k.rsa2.PublicKey, map[string]any{"kid": "upper"}), "n", "N")}, false, []string{"good"}},
+		{"Kelvin sign for k skipped", []map[string]any{good, renamed(jwk(secret, map[string]any{"kid": "kelvin"}), "k", "\u212a")}, true, []string{"good"}},
 		{"padded base64 tolerated by the parser", []map[string]any{jwk(k.ed.Public(), map[string]any{"kid": "ed", "x": b64(k.ed.Public().(ed25519.PublicKey)) + "="})}, false, []string{"ed"}},
 	}
 	for _, tt := range tests {
@@ -419,11 +479,19 @@ func TestParseJWKS(t *testing.T) {
 			}
 		})
 	}
-	for _, bad := range []string{``, `[]`, `{}`, `{"keys":{}}`, `{"keys":[]}`, `{"keys":[1,"x",null]}`} {
+	dup := `{"keys":[{"kty":"OKP","crv":"Ed25519","kid":"a","x":"` + b64(k.ed.Public().(ed25519.PublicKey)) + `","kid":"b"}]}`
+	for _, bad := range []string{``, `[]`, `{}`, `{"keys":{}}`, `{"keys":[]}`, `{"keys":[1,"x",null]}`, dup, "{\"keys\":[],\"x\":\"\xff\"}"} {
 		if _, _, err := parseJWKS([]byte(bad), true); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
 	}
+}
+
+// renamed returns j with member from renamed to.
+func renamed(j map[string]any, from, to string) map[string]any {
+	j[to] = j[from]
+	delete(j, from)
+	return j
 }
 
 func TestMaxAge(t *testing.T) {
@@ -448,7 +516,7 @@ func TestMaxAge(t *testing.T) {
 			}
 		})
 	}
-	s := &jwksKeySet{minRefresh: time.Minute, maxRefresh: time.Hour}
+	s := &JWKSet{minRefresh: time.Minute, maxRefresh: time.Hour}
 	for _, tt := range []struct{ in, want time.Duration }{{-1, time.Hour}, {0, time.Minute}, {5 * time.Minute, 5 * time.Minute}, {48 * time.Hour, time.Hour}} {
 		if got := s.clampRefresh(tt.in); got != tt.want {
 			t.Errorf("clampRefresh(%v) = %v, want %v", tt.in, got, tt.want)
@@ -457,7 +525,7 @@ func TestMaxAge(t *testing.T) {
 }
 
 func TestJWKSRetryBackoff(t *testing.T) {
-	s := &jwksKeySet{minRefresh: 10 * time.Second}
+	s := &JWKSet{minRefresh: 10 * time.Second}
 	// Exponential, capped at MinRefresh, with jitter in [d/2, d].
 	ceilings := []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second, 10 * time.Second, 10 * time.Second}
 	for i, ceiling := range ceilings {
@@ -485,7 +553,7 @@ func TestJWKSOptionsValidation(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if ks, err := JWKS(tt.url, tt.opts); err == nil {
-				_ = ks.(io.Closer).Close()
+				_ = ks.Close()
 				t.Fatal("accepted")
 			}
 		})
@@ -500,7 +568,7 @@ func TestJWKSRedaction(t *testing.T) {
 	u := strings.Replace(srv.URL, "http://", "http://user:hunter2@", 1) + "/jwks?api_key=topsecret"
 	ks := newJWKS(t, u, &JWKSOptions{OnError: func(err error) { mu.Lock(); seen = append(seen, err.Error()); mu.Unlock() }})
 	srv.Close()
-	_ = ks.refreshForTest()
+	_ = ks.Refresh(context.Background())
 	mu.Lock()
 	defer mu.Unlock()
 	seen = append(seen, fmt.Sprint(ks), fmt.Sprintf("%#v", ks), fmt.Sprintf("%+v", ks))
@@ -527,11 +595,10 @@ func TestJWKSCloseAndContext(t *testing.T) {
 	if _, err := ks.Key(context.Background(), "a", "RS256"); err != nil {
 		t.Fatal(err)
 	}
-	c := ks.(io.Closer)
-	if err := c.Close(); err != nil {
+	if err := ks.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Close(); err != nil {
+	if err := ks.Close(); err != nil {
 		t.Fatal(err)
 	}
 	// An unknown kid after Close does not start a fetch.
@@ -550,7 +617,7 @@ func TestJWKSPlainHTTP(t *testing.T) {
 	if err != nil {
 		t.Fatalf("AllowInsecureHTTP: %v", err)
 	}
-	_ = ks.(io.Closer).Close()
+	_ = ks.Close()
 
 	// A redirect from the https key set to plain HTTP on another host is
 	// refused (the key set stays unavailable rather than taking those keys).
@@ -581,29 +648,68 @@ func TestJWKSPlainHTTP(t *testing.T) {
 // A set that never loaded tries again when asked for a key, instead of
 // waiting for its next scheduled retry, and without making the caller wait.
 func TestJWKSNeverLoadedFetchesOnDemand(t *testing.T) {
-	k := fixtures()
-	srv := newJWKSServer(t, []byte("down"))
-	srv.set(nil, http.StatusServiceUnavailable)
-	ks := newJWKS(t, srv.URL, &JWKSOptions{MinRefresh: time.Hour, UnknownKIDInterval: time.Hour})
-	srv.set(jwksDoc(jwk(&k.rsa.PublicKey, map[string]any{"kid": "a"})), http.StatusOK)
-	before, fetchesBefore := srv.requests.Load(), ks.fetches.Load()
-	if _, err := ks.Key(context.Background(), "a", "RS256"); !errors.Is(err, ErrKeySetUnavailable) {
-		t.Fatalf("err = %v, want ErrKeySetUnavailable at once", err)
-	}
-	// Key itself started a fetch: one is in flight, or already done.
-	ks.mu.Lock()
-	started := ks.flight != nil || ks.fetches.Load() > fetchesBefore
-	ks.mu.Unlock()
-	if !started {
-		t.Fatal("Key on a never-loaded set started no fetch")
-	}
-	eventually(t, "the on-demand fetch", func() bool {
-		_, err := ks.Key(context.Background(), "a", "RS256")
-		return err == nil
+	synctest.Test(t, func(t *testing.T) {
+		k := fixtures()
+		iss := newFakeIssuer([]byte("down"))
+		iss.set(nil, http.StatusServiceUnavailable)
+		ks := newJWKS(t, fakeIssuerURL, &JWKSOptions{Client: iss.client(), MinRefresh: time.Hour, UnknownKIDInterval: time.Hour})
+		iss.set(jwksDoc(jwk(&k.rsa.PublicKey, map[string]any{"kid": "a"})), http.StatusOK)
+		if _, err := ks.Key(context.Background(), "a", "RS256"); !errors.Is(err, ErrKeySetUnavailable) {
+			t.Fatalf("err = %v, want ErrKeySetUnavailable at once", err)
+		}
+		synctest.Wait() // no time passes: only the fetch Key started runs
+		if _, err := ks.Key(context.Background(), "a", "RS256"); err != nil {
+			t.Fatalf("after the on-demand fetch: %v", err)
+		}
+		if n := iss.requests.Load(); n != 2 {
+			t.Fatalf("%d fetches, want 2 (the first, then one on demand)", n)
+		}
 	})
-	// Rate-limited: one on-demand fetch for all those calls (the scheduled
-	// retry is seconds away).
-	if n := srv.requests.Load() - before; n > 2 {
-		t.Fatalf("%d fetches, want at most 2", n)
-	}
+}
+
+// TestJWKSRefreshSharesOneFetch: concurrent Refresh calls share one fetch
+// (singleflight), each caller may give up on its own context without
+// cancelling it, and after Close nothing is fetched.
+func TestJWKSRefreshSharesOneFetch(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		k := fixtures()
+		iss := newFakeIssuer(jwksDoc(jwk(&k.rsa.PublicKey, map[string]any{"kid": "a"})))
+		var ks *JWKSet = newJWKS(t, fakeIssuerURL, &JWKSOptions{Client: iss.client(), MinRefresh: time.Hour})
+		gate := make(chan struct{})
+		iss.mu.Lock()
+		iss.gate = gate
+		iss.mu.Unlock()
+
+		const callers = 100
+		errs := make(chan error, callers)
+		for range callers {
+			go func() { errs <- ks.Refresh(context.Background()) }()
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		impatient := make(chan error, 1)
+		go func() { impatient <- ks.Refresh(ctx) }()
+		synctest.Wait() // every caller waits on the one blocked fetch
+		if n := iss.requests.Load(); n != 2 {
+			t.Fatalf("%d fetches, want 2 (the first, then one shared)", n)
+		}
+		cancel()
+		if err := <-impatient; !errors.Is(err, context.Canceled) {
+			t.Fatalf("impatient caller: %v", err)
+		}
+		close(gate)
+		for range callers {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := iss.requests.Load(); n != 2 {
+			t.Fatalf("%d fetches after release, want 2", n)
+		}
+		if err := ks.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := ks.Refresh(context.Background()); !errors.Is(err, errClosed) || iss.requests.Load() != 2 {
+			t.Fatalf("Refresh after Close: %v, %d fetches", err, iss.requests.Load())
+		}
+	})
 }

@@ -21,9 +21,21 @@ const DefaultRealm = "api"
 // cause.
 const CodeInternalError = "internal_error"
 
+// ErrInvalidConfig is wrapped by every error New returns for a bad
+// configuration; when the validator itself is misconfigured (see
+// inbound.CheckConfig), the error wraps inbound.ErrInvalidConfig too.
+var ErrInvalidConfig = errors.New("middleware: invalid configuration")
+
+// errZeroGuard is what a Guard not made by New answers every request with:
+// not an *inbound.Error, so it is a 500.
+var errZeroGuard = fmt.Errorf("%w: Guard not made by New", ErrInvalidConfig)
+
 // maxDescription caps error_description in the challenge: a header is no
 // place for an essay, and the full text is in the body anyway.
 const maxDescription = 200
+
+// maxScope caps the scope attribute of an insufficient_scope challenge.
+const maxScope = 2048
 
 // Options configures a Guard. A nil *Options, like every zero field, means
 // the documented defaults.
@@ -69,7 +81,10 @@ type Options struct {
 // ginauth, echoauth) wraps a Guard, so that the same request gets the same
 // answer from each.
 //
-// A Guard is immutable and safe for concurrent use.
+// A Guard is immutable and safe for concurrent use. Make one with New: the
+// zero Guard (or a nil *Guard) has no validator, so its Check refuses every
+// request with an error wrapping ErrInvalidConfig, which WriteError answers
+// with 500. It never panics and never lets a request through.
 type Guard struct {
 	v        inbound.Validator
 	skip     func(*http.Request) bool
@@ -81,12 +96,11 @@ type Guard struct {
 }
 
 // New returns a Guard that checks requests with v. It fails when v is nil or
-// the options are invalid; nothing a Guard does later can fail for
-// configuration reasons.
+// says it is misconfigured (inbound.CheckConfig: an inbound.All of nothing),
+// or when the options are invalid, with every mistake at once
+// (errors.Join), each wrapping ErrInvalidConfig. Nothing a Guard does later
+// can fail for configuration reasons.
 func New(v inbound.Validator, opts *Options) (*Guard, error) {
-	if v == nil {
-		return nil, errors.New("middleware: nil Validator")
-	}
 	var o Options
 	if opts != nil {
 		o = *opts
@@ -94,10 +108,17 @@ func New(v inbound.Validator, opts *Options) (*Guard, error) {
 	if o.Realm == "" {
 		o.Realm = DefaultRealm
 	}
-	for i := 0; i < len(o.Realm); i++ {
-		if c := o.Realm[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
-			return nil, fmt.Errorf("middleware: invalid Realm %q: want printable ASCII without '\"' or '\\'", o.Realm)
-		}
+	var errs []error
+	if v == nil {
+		errs = append(errs, fmt.Errorf("%w: nil Validator", ErrInvalidConfig))
+	} else if err := inbound.CheckConfig(v); err != nil {
+		errs = append(errs, fmt.Errorf("%w: the Validator: %w", ErrInvalidConfig, err))
+	}
+	if !validRealm(o.Realm) {
+		errs = append(errs, fmt.Errorf("%w: invalid Realm %q: want printable ASCII without '\"' or '\\'", ErrInvalidConfig, o.Realm))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return &Guard{
 		v:         v,
@@ -109,12 +130,25 @@ func New(v inbound.Validator, opts *Options) (*Guard, error) {
 	}, nil
 }
 
+// validRealm reports whether realm can be sent between quotes as it is.
+func validRealm(realm string) bool {
+	for i := 0; i < len(realm); i++ {
+		if c := realm[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
+}
+
 // Check validates r. On success it returns r with the Principal in its
 // context (read it with inbound.FromContext or the adapter's Principal
 // function); when the validator returns a nil Principal, or Skip says so, it
 // returns r itself. On failure it returns a nil request and the validator's
 // error, which the caller passes to WriteError.
 func (g *Guard) Check(r *http.Request) (*http.Request, error) {
+	if g == nil || g.v == nil {
+		return nil, errZeroGuard
+	}
 	if g.skip != nil && g.skip(r) {
 		return r, nil
 	}
@@ -147,12 +181,12 @@ func (g *Guard) WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	h.Del("Content-Length")
 	switch e.Challenge {
 	case inbound.ChallengeBearer:
-		h.Set("WWW-Authenticate", g.challenge)
+		h.Set("WWW-Authenticate", g.bearerChallenge())
 	case inbound.ChallengeBearerError:
 		h.Set("WWW-Authenticate", g.errorChallenge(e))
 	}
 	var body []byte
-	if g.problem {
+	if g != nil && g.problem {
 		h.Set("Content-Type", "application/problem+json")
 		body = problemBody(e)
 	} else {
@@ -161,6 +195,15 @@ func (g *Guard) WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	w.WriteHeader(e.Status)
 	_, _ = w.Write(body)
+}
+
+// bearerChallenge is `Bearer realm="…"`, with the default realm for a Guard
+// not made by New.
+func (g *Guard) bearerChallenge() string {
+	if g == nil || g.challenge == "" {
+		return `Bearer realm="` + DefaultRealm + `"`
+	}
+	return g.challenge
 }
 
 // responseError returns the *inbound.Error to render for err.
@@ -176,16 +219,22 @@ func responseError(err error) *inbound.Error {
 	}
 }
 
-// errorChallenge returns the RFC 6750 §3 challenge for a refused token.
+// errorChallenge returns the RFC 6750 §3 challenge for a refused token, with
+// the scopes needed (scope="…") on an insufficient_scope error.
 func (g *Guard) errorChallenge(e *inbound.Error) string {
 	var b strings.Builder
-	b.WriteString(g.challenge)
+	b.WriteString(g.bearerChallenge())
 	b.WriteString(`, error="`)
 	b.WriteString(e.BearerError())
 	b.WriteByte('"')
 	if e.Description != "" {
 		b.WriteString(`, error_description="`)
-		writeQuotable(&b, e.Description)
+		writeQuotable(&b, e.Description, maxDescription)
+		b.WriteByte('"')
+	}
+	if e.Scope != "" && e.Code == inbound.CodeInsufficientScope {
+		b.WriteString(`, scope="`)
+		writeQuotable(&b, e.Scope, maxScope)
 		b.WriteByte('"')
 	}
 	return b.String()
@@ -195,11 +244,11 @@ func (g *Guard) errorChallenge(e *inbound.Error) string {
 // error_description (%x20-21 / %x23-5B / %x5D-7E), so the value needs no
 // escaping and cannot break out of its quotes or the header: `"` becomes `'`,
 // `\` becomes `/`, anything else outside the set becomes '?'. The result is
-// capped at maxDescription bytes.
-func writeQuotable(b *strings.Builder, s string) {
+// capped at limit bytes.
+func writeQuotable(b *strings.Builder, s string, limit int) {
 	n := 0
 	for _, r := range s {
-		if n == maxDescription {
+		if n == limit {
 			return
 		}
 		switch {
