@@ -40,7 +40,11 @@ func guards(t testing.TB, tel *gatehouseotel.Telemetry, onReject func(*http.Requ
 	if err != nil {
 		t.Fatal(err)
 	}
-	jv, err := inbound.BearerJWT(inbound.JWTOptions{Keys: keys, Algorithms: []string{"HS256"}})
+	jo := inbound.JWTOptions{Keys: keys, Algorithms: []string{"HS256"}}
+	if tel != nil {
+		jo = tel.JWT(jo)
+	}
+	jv, err := inbound.BearerJWT(jo)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,8 +70,8 @@ func guards(t testing.TB, tel *gatehouseotel.Telemetry, onReject func(*http.Requ
 }
 
 // TestGuard sends accepted and refused requests of several codes and
-// schemes through two Guards and checks gatehouse.inbound.decisions, and
-// that the user's own OnReject still runs.
+// schemes through two Guards and checks gatehouse.inbound.decisions and
+// gatehouse.jwt.cache, and that the user's own OnReject still runs.
 func TestGuard(t *testing.T) {
 	h := newHarness(t)
 	var userRejects atomic.Int64
@@ -105,6 +109,13 @@ func TestGuard(t *testing.T) {
 		"code=missing_token,outcome=rejected,scheme=":                     2,
 		"code=missing_token,outcome=rejected,scheme=other":                1,
 		"code=invalid_access_token_format,outcome=rejected,scheme=APIKey": 2,
+	})
+	// The valid token is verified once and then found in the cache twice;
+	// the expired one reaches the cache too, and misses. Requests without a
+	// token never get that far.
+	equalMaps(t, gatehouseotel.JWTCache, counter(t, ms, gatehouseotel.JWTCache), map[string]int64{
+		"result=miss": 2,
+		"result=hit":  2,
 	})
 	if n := userRejects.Load(); n != 4 {
 		t.Errorf("the user's OnReject ran %d times, want 4", n)
