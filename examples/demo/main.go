@@ -93,6 +93,7 @@ type results struct {
 	tel         *telemetry
 	providers   []*provider
 	adapters    []*adapter
+	issuer      *issuerKeys
 	credentials []credential
 	problems    *problems
 }
@@ -119,7 +120,7 @@ func run(ctx context.Context, cfg config, w io.Writer) (*results, error) {
 		return nil, err
 	}
 	defer api.close()
-	res := &results{tel: tel, providers: providers, adapters: api.adapters, credentials: api.credentials, problems: &problems{}}
+	res := &results{tel: tel, providers: providers, adapters: api.adapters, issuer: api.issuer, credentials: api.credentials, problems: &problems{}}
 	if !cfg.Quiet {
 		printSetup(w, cfg, res)
 	}

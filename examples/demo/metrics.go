@@ -19,6 +19,7 @@ import (
 	otelprom "go.opentelemetry.io/otel/exporters/prometheus"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 
+	"github.com/gatehouse-go/gatehouse/inbound"
 	"github.com/gatehouse-go/gatehouse/middleware"
 	gatehouseotel "github.com/gatehouse-go/gatehouse/otel"
 	"github.com/gatehouse-go/gatehouse/outbound"
@@ -36,6 +37,11 @@ type telemetry struct {
 	// inflight counts token fetches started and not yet finished, so that
 	// the summary waits for a refresh that was still running at the end.
 	inflight atomic.Int64
+	// cacheHits and cacheMisses are the demo's own count of the JWT cache,
+	// through a hook chained after gatehouse's.
+	cacheHits, cacheMisses atomic.Int64
+	// shared is the demo's own count of the fleet's shared-token events.
+	fleet fleet
 }
 
 func newTelemetry() (*telemetry, error) {
@@ -79,8 +85,34 @@ func (t *telemetry) source(name string) *outbound.SourceOptions {
 	}})
 }
 
+// shared returns the options of one replica's Shared fetcher, counted by
+// gatehouse's instrument and by the demo's own hook.
+func (t *telemetry) shared(name string) *outbound.SharedOptions {
+	return t.tel.Shared(name, &outbound.SharedOptions{OnEvent: func(ev outbound.SharedEvent) {
+		if ev.Kind >= 0 && int(ev.Kind) < len(t.fleet.events) {
+			t.fleet.events[ev.Kind].Add(1)
+		}
+	}})
+}
+
 // guard returns the options of a Guard, counted.
 func (t *telemetry) guard() *middleware.Options { return t.tel.Guard(nil) }
+
+// jwt returns o with its verified-token cache counted, by gatehouse's
+// instrument and by the demo's own hook.
+func (t *telemetry) jwt(o inbound.JWTOptions) inbound.JWTOptions {
+	o.OnCache = func(hit bool) {
+		if hit {
+			t.cacheHits.Add(1)
+		} else {
+			t.cacheMisses.Add(1)
+		}
+	}
+	return t.tel.JWT(o)
+}
+
+// jwks returns the options of a key set whose fetches are counted.
+func (t *telemetry) jwks() *inbound.JWKSOptions { return t.tel.JWKS(nil) }
 
 // settle waits (a few seconds at most) until no token fetch is running.
 func (t *telemetry) settle() {
@@ -180,6 +212,13 @@ func (t *telemetry) check(res *results) error {
 		}
 	}
 	expect("gatehouse_inbound_decisions_total", map[string]string{"outcome": "accepted"}, accepted)
+	expect("gatehouse_jwt_cache_total", map[string]string{"result": "hit"}, t.cacheHits.Load())
+	expect("gatehouse_jwt_cache_total", map[string]string{"result": "miss"}, t.cacheMisses.Load())
+	expect("gatehouse_jwks_fetches_total", nil, res.issuer.requests.Load())
+	for k := range t.fleet.events {
+		kind := outbound.SharedEventKind(k)
+		expect("gatehouse_token_shared_total", map[string]string{"event": kind.String()}, t.fleet.events[k].Load())
+	}
 	for code, n := range rejected {
 		expect("gatehouse_inbound_decisions_total", map[string]string{"outcome": "rejected", "code": code}, n)
 	}

@@ -29,6 +29,7 @@ type provider struct {
 	url    string           // the API endpoint the clients call
 	path   string           // its path, which the fake echoes back
 	source *outbound.Source // nil for Asaas, whose API key never expires
+	shared bool             // its Source shares the token with other replicas
 
 	requests, ok, failed atomic.Int64
 }
@@ -50,7 +51,12 @@ func startProviders(lifetime time.Duration, tel *telemetry) ([]*provider, error)
 		}
 		ps = append(ps, p)
 	}
-	return ps, nil
+	replicas, err := startFleet(opts, tel)
+	if err != nil {
+		closeProviders(ps)
+		return nil, err
+	}
+	return append(ps, replicas...), nil
 }
 
 func closeProviders(ps []*provider) {

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"sync/atomic"
 	"text/tabwriter"
+
+	"github.com/gatehouse-go/gatehouse/outbound"
 )
 
 // printSetup says what runs where.
@@ -52,6 +54,9 @@ func printSummary(w io.Writer, res *results) {
 	tw.Flush()
 	fmt.Fprintln(w, "refreshed ahead: token fetches made in the background while the old token was still valid")
 	fmt.Fprintln(w, "waited for a token: requests that found no usable token (with refreshes ahead of expiry, only the first ones)")
+	ev := &res.tel.fleet.events
+	fmt.Fprintf(w, "DiviPay replicas share one token through a Store: %d found it there, %d took the lease and fetched, %d waited for the holder, %d store errors\n",
+		ev[outbound.SharedHit].Load(), ev[outbound.SharedLeaseWon].Load(), ev[outbound.SharedLeaseWaited].Load(), ev[outbound.SharedStoreError].Load())
 	fmt.Fprintln(w)
 
 	// One row per answer, one column per framework: the columns must agree.
@@ -83,6 +88,8 @@ func printSummary(w io.Writer, res *results) {
 	}
 	row("unexpected", func(ad *adapter) int64 { return ad.unexpected.Load() })
 	tw.Flush()
+	fmt.Fprintf(w, "JWT cache: %d hits, %d misses (tokens verified afresh, refused ones included); JWK Set fetches: %d (%s)\n",
+		res.tel.cacheHits.Load(), res.tel.cacheMisses.Load(), res.issuer.requests.Load(), res.issuer.srv.URL)
 
 	if list := res.problems.list(); len(list) > 0 {
 		fmt.Fprintf(w, "\n%d unexpected results; the first ones:\n", res.problems.count())
