@@ -18,6 +18,9 @@ func printSetup(w io.Writer, cfg config, res *results) {
 	fmt.Fprintln(tw, "outbound\tfake provider\tcalled through")
 	for _, p := range res.providers {
 		via := "Bearer token from a refreshing Source"
+		if p.shared {
+			via += ", shared with the other replica through a Store"
+		}
 		if p.source == nil {
 			via = "access_token API key + User-Agent"
 		}
@@ -28,7 +31,7 @@ func printSetup(w io.Writer, cfg config, res *results) {
 	tw = tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
 	fmt.Fprintln(tw, "inbound\tprotected API\troutes")
 	for _, ad := range res.adapters {
-		fmt.Fprintf(tw, "%s\t%s\t/v1/* Bearer JWT (HS256, ES256), /keys/* API key + User-Agent\n", ad.name, ad.srv.URL)
+		fmt.Fprintf(tw, "%s\t%s\t/v1/* Bearer JWT (HS256, ES256 from a JWK Set), /keys/* API key + User-Agent\n", ad.name, ad.srv.URL)
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\nmetrics (OpenTelemetry through the Prometheus exporter): %s\n\n", res.tel.addr)
