@@ -4,13 +4,16 @@
 //
 // Create one Telemetry per process and pass each options struct through it
 // before building the component; the returned copy records what the
-// component does and still calls the hooks the options already had:
+// component does and still calls the hooks the options already had (Chain
+// composes hooks of one argument the same way):
 //
 //	tel, err := gatehouseotel.New(nil, nil) // the global MeterProvider and TracerProvider
 //	if err != nil { ... }
 //	src := outbound.NewSource(fetcher, tel.Source("efi", nil))
 //	guard, err := middleware.New(validator, tel.Guard(&middleware.Options{OnReject: logRefusal}))
 //	shared := outbound.Shared(fetcher, store, key, tel.Shared("efi", nil))
+//	keys, err := inbound.JWKS(url, tel.JWKS(nil))
+//	jwtAuth, err := inbound.BearerJWT(tel.JWT(inbound.JWTOptions{Keys: keys, Algorithms: []string{"ES256"}}))
 //
 // The instruments:
 //

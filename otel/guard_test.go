@@ -85,6 +85,7 @@ func TestGuard(t *testing.T) {
 		{"/v1/x", "Authorization", "Bearer " + expired, 401, 1},
 		{"/v1/x", "", "", 401, 2},
 		{"/v1/x", "Authorization", "Basic YWxpY2U6c2VjcmV0", 401, 1},
+		{"/v1/x", "Authorization", "dpop " + valid, 401, 1}, // no DPoP configured
 		{"/keys/x", "Access_token", apiKey, 200, 1},
 		{"/keys/x", "Access_token", "sk_live_123", 401, 2},
 	}
@@ -108,6 +109,7 @@ func TestGuard(t *testing.T) {
 		"code=token_expired,outcome=rejected,scheme=Bearer":               1,
 		"code=missing_token,outcome=rejected,scheme=":                     2,
 		"code=missing_token,outcome=rejected,scheme=other":                1,
+		"code=missing_token,outcome=rejected,scheme=DPoP":                 1,
 		"code=invalid_access_token_format,outcome=rejected,scheme=APIKey": 2,
 	})
 	// The valid token is verified once and then found in the cache twice;
@@ -117,7 +119,7 @@ func TestGuard(t *testing.T) {
 		"result=miss": 2,
 		"result=hit":  2,
 	})
-	if n := userRejects.Load(); n != 4 {
-		t.Errorf("the user's OnReject ran %d times, want 4", n)
+	if n := userRejects.Load(); n != 5 {
+		t.Errorf("the user's OnReject ran %d times, want 5", n)
 	}
 }
