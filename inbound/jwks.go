@@ -251,15 +251,15 @@ func (s *JWKSet) Key(ctx context.Context, kid, alg string) (any, error) {
 	if err != ErrUnknownKey || kid == "" {
 		return k, err
 	}
-	done := s.unknownKIDFetch()
-	if done == nil {
-		return nil, ErrUnknownKey
+	if done := s.unknownKIDFetch(); done != nil {
+		select {
+		case <-done:
+		case <-ctx.Done():
+			return nil, ErrUnknownKey
+		}
 	}
-	select {
-	case <-done:
-	case <-ctx.Done():
-		return nil, ErrUnknownKey
-	}
+	// Looked up again also without a fetch of our own: one may have ended
+	// since the first lookup.
 	return s.keys.Load().lookup(kid, alg)
 }
 

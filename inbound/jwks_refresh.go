@@ -63,17 +63,20 @@ func (s *JWKSet) flight() (any, error) {
 // unknownKIDFetch returns where the fetch an unknown kid may wait for ends:
 // the one in progress, or a new one if none ran for that reason within
 // UnknownKIDInterval. Nil means the caller must give up at once.
+//
+// The fetch is joined under mu: a flight clears fetching under mu before it
+// ends, so a caller that saw one in progress joins it rather than starting
+// another after it.
 func (s *JWKSet) unknownKIDFetch() <-chan singleflight.Result {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	if !s.fetching {
 		now := s.now()
 		if s.closed || !s.lastUnknown.IsZero() && now.Sub(s.lastUnknown) < s.unknownInt {
-			s.mu.Unlock()
 			return nil
 		}
 		s.lastUnknown = now
 	}
-	s.mu.Unlock()
 	return s.fetchChan()
 }
 

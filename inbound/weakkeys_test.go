@@ -186,14 +186,14 @@ func TestVerifyHMAC(t *testing.T) {
 				m := hmac.New(tc.h, key)
 				m.Write([]byte(msg))
 				sig := m.Sum(nil)
-				if !verifyHMAC(hmacPool(tc.alg), key, []byte(msg), sig) {
+				if !verifyHMAC(newHMACPool(tc.alg), key, []byte(msg), sig) {
 					t.Fatalf("%s key %d msg %d: valid MAC refused", tc.alg, keyLen, len(msg))
 				}
 				sig[len(sig)-1] ^= 1
-				if verifyHMAC(hmacPool(tc.alg), key, []byte(msg), sig) {
+				if verifyHMAC(newHMACPool(tc.alg), key, []byte(msg), sig) {
 					t.Fatalf("%s: altered MAC accepted", tc.alg)
 				}
-				if verifyHMAC(hmacPool(tc.alg), key, []byte(msg), sig[:len(sig)-1]) {
+				if verifyHMAC(newHMACPool(tc.alg), key, []byte(msg), sig[:len(sig)-1]) {
 					t.Fatalf("%s: short MAC accepted", tc.alg)
 				}
 			}
@@ -208,5 +208,31 @@ func TestVerifyHMAC(t *testing.T) {
 	}
 	if _, err := v.Validate(bearerRequest(flipSignatureBit(t, tok, 0))); !errors.Is(err, errBadSignature) {
 		t.Fatalf("bad HS256 signature: %v", err)
+	}
+}
+
+// TestHMACVerifierKeyChanges: the prepared pads follow the key in use, for
+// keys shorter and longer than the block, switching back and forth.
+func TestHMACVerifierKeyChanges(t *testing.T) {
+	for _, tc := range []struct {
+		alg string
+		h   func() hash.Hash
+	}{{"HS256", sha256.New}, {"HS384", sha512.New384}, {"HS512", sha512.New}} {
+		hv := newHMACVerifier(tc.alg)
+		keys := [][]byte{[]byte(strings.Repeat("a", 64)), []byte(strings.Repeat("b", 200)), []byte(strings.Repeat("a", 64))}
+		for round := range 3 {
+			for i, key := range keys {
+				m := hmac.New(tc.h, key)
+				m.Write([]byte("input"))
+				sig := m.Sum(nil)
+				if !hv.verify(key, []byte("input"), sig) {
+					t.Fatalf("%s round %d key %d: valid MAC refused", tc.alg, round, i)
+				}
+				other := keys[(i+1)%2]
+				if hv.verify(other, []byte("input"), sig) && string(other) != string(key) {
+					t.Fatalf("%s: MAC accepted under another key", tc.alg)
+				}
+			}
+		}
 	}
 }
