@@ -24,6 +24,9 @@ type tokenRequest struct {
 	basicUser   string // set with basicPass: an HTTP Basic header, already escaped as wanted
 	basicPass   string
 	ok          func(status int) bool
+	// sent are the credentials in the request, scrubbed from any provider
+	// text that ends up in an error.
+	sent secrets
 }
 
 // post sends r with client and returns the success body, read with a cap. Any
@@ -64,7 +67,7 @@ func (r *tokenRequest) post(ctx context.Context, client *http.Client) ([]byte, e
 		ok = func(s int) bool { return s == http.StatusOK }
 	}
 	if !ok(resp.StatusCode) {
-		e := ResponseError(r.op, resp)
+		e := responseError(r.op, resp, r.sent.withBasic(r.basicUser, r.basicPass))
 		e.URL = safeURL
 		switch {
 		case resp.StatusCode < 300:
@@ -77,7 +80,10 @@ func (r *tokenRequest) post(ctx context.Context, client *http.Client) ([]byte, e
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxErrorBody+1))
 	if err != nil {
-		return nil, &Error{Op: r.op, URL: safeURL, Status: resp.StatusCode, Err: err}
+		// A timeout, reset or truncation after the status line is as
+		// transient as one before it.
+		return nil, &Error{Op: r.op, URL: safeURL, Status: resp.StatusCode,
+			Err: fmt.Errorf("%w: reading the body: %w", ErrUnavailable, err)}
 	}
 	if len(body) > MaxErrorBody {
 		return nil, &Error{Op: r.op, URL: safeURL, Status: resp.StatusCode,
@@ -176,6 +182,8 @@ func (c *ClientCredentials) Fetch(ctx context.Context) (Token, error) {
 		}
 		r.body = []byte(v.Encode())
 	}
+	// The id is no secret and stays readable in the provider's messages.
+	r.sent = newSecrets(c.ClientSecret)
 	body, err := r.post(ctx, c.Client)
 	if err != nil {
 		return Token{}, err
@@ -203,7 +211,13 @@ func parseOAuth2Token(body []byte, op, u string, now time.Time) (Token, error) {
 	if v.AccessToken == "" {
 		return Token{}, invalidResponse(op, u, http.StatusOK, "no access_token")
 	}
-	tok := Token{Value: v.AccessToken, Type: normalizeType(v.TokenType)}
+	if why := checkValue(v.AccessToken); why != "" {
+		return Token{}, invalidResponse(op, u, http.StatusOK, "access_token: "+why)
+	}
+	if !isBearer(v.TokenType) {
+		return Token{}, invalidResponse(op, u, http.StatusOK, "token_type is not Bearer")
+	}
+	tok := Token{Value: v.AccessToken}
 	if len(v.ExpiresIn) > 0 && string(v.ExpiresIn) != "null" {
 		secs, ok := parseSeconds(v.ExpiresIn)
 		if !ok {
@@ -234,13 +248,12 @@ func parseSeconds(raw json.RawMessage) (int64, bool) {
 	return int64(f), true
 }
 
-// normalizeType maps the scheme's case variants ("bearer") to the canonical
-// "Bearer"; other types are kept as sent.
-func normalizeType(t string) string {
-	if strings.EqualFold(t, "bearer") {
-		return ""
-	}
-	return t
+// isBearer reports whether a token_type names the Bearer scheme (compared
+// case-insensitively, RFC 6749 §5.1). An absent type is taken as Bearer, as
+// many endpoints omit it. Any other type is refused: this package only sends
+// Bearer tokens, and a token of another type sent as one would be misused.
+func isBearer(t string) bool {
+	return t == "" || strings.EqualFold(t, "bearer")
 }
 
 // Format redacts ClientSecret in every verb.
@@ -255,8 +268,7 @@ func (c ClientCredentials) String() string {
 // GoString is String.
 func (c ClientCredentials) GoString() string { return c.String() }
 
-// LogValue makes slog log String: without it, slog's JSON handler would
-// marshal the fields, the secret included.
+// LogValue logs String, redacted.
 func (c ClientCredentials) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
 func redacted(s string) string {
@@ -265,3 +277,9 @@ func redacted(s string) string {
 	}
 	return "REDACTED"
 }
+
+// MarshalJSON encodes String, redacted.
+func (c ClientCredentials) MarshalJSON() ([]byte, error) { return json.Marshal(c.String()) }
+
+// MarshalText is String, for encoders that use encoding.TextMarshaler.
+func (c ClientCredentials) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
