@@ -353,3 +353,12 @@ func (s *shared) Format(f fmt.State, _ rune) { _, _ = fmt.Fprint(f, s.String()) 
 
 // LogValue logs String.
 func (s *shared) LogValue() slog.Value { return slog.StringValue(s.String()) }
+
+// Validate is the wrapped Fetcher's Validate, if it has one, so that a
+// Source over a Shared fetcher still refuses an invalid configuration.
+func (s *shared) Validate() error {
+	if v, ok := s.f.(interface{ Validate() error }); ok {
+		return v.Validate()
+	}
+	return nil
+}
