@@ -130,7 +130,11 @@ func (s *shared) leaseOrWait(ctx context.Context) (Token, error) {
 	wctx, stop := context.WithCancel(ctx)
 	defer stop()
 	var signals <-chan struct{}
-	poll := min(max(s.leaseTTL/10, 5*time.Millisecond), time.Second)
+	// Polls cost one load and one lease attempt each, and only while
+	// waiting; short ones bound how long a waiter can miss a signal (a
+	// store that just died, a dropped subscription) within a token's
+	// stale window.
+	poll := min(max(s.leaseTTL/20, 5*time.Millisecond), 200*time.Millisecond)
 	for i := 0; ; i++ {
 		if i > 0 {
 			tok, ok, err := s.load(ctx)

@@ -86,7 +86,6 @@ func startFleet(t *testing.T, addr string, p outbound.Fetcher, replicas, gorouti
 	for range replicas {
 		st := redisstore.New(client(t, addr), &redisstore.Options{Timeout: storeTimeout})
 		f.srcs = append(f.srcs, outbound.NewSource(outbound.Shared(p, st, key, &outbound.SharedOptions{
-			LeaseTTL:     max(2*time.Second, storeTimeout),
 			StoreTimeout: storeTimeout,
 			OnEvent: func(ev outbound.SharedEvent) {
 				if ev.Kind == outbound.SharedLocalFallback {
@@ -178,6 +177,7 @@ func TestFleetRedisKilled(t *testing.T) {
 	p := &provider{life: 2 * time.Second, delay: 50 * time.Millisecond}
 	f := startFleet(t, srv.Addr(), p, 4, 50, time.Second)
 	time.Sleep(1500 * time.Millisecond)
+	warm := f.waits()
 	srv.Stop()
 	time.Sleep(2 * time.Second)
 	srv.Start()
@@ -186,6 +186,9 @@ func TestFleetRedisKilled(t *testing.T) {
 	f.stop()
 	if n := f.errs.Load(); n != 0 {
 		t.Errorf("%d caller errors while Redis was down", n)
+	}
+	if w := f.waits() - warm; w != 0 {
+		t.Errorf("callers waited %d times for a token: a refresh outlasted the stale window", w)
 	}
 	if f.fallback.Load() == 0 {
 		t.Error("no local fallback reported while Redis was down")
