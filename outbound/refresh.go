@@ -20,10 +20,10 @@ func (s *Source) fetch(ctx context.Context, background bool) (*entry, error) {
 		s.background.Add(1)
 	}
 	start := time.Now()
-	s.emit(FetchEvent{Phase: FetchStarted, Background: background, Start: start})
+	s.emit(FetchEvent{Phase: FetchStarted, Context: ctx, Background: background, Start: start})
 
-	ctx, cancel := context.WithTimeout(ctx, s.fetchTimeout)
-	tok, err := s.f.Fetch(ctx)
+	fctx, cancel := context.WithTimeout(ctx, s.fetchTimeout)
+	tok, err := s.f.Fetch(fctx)
 	cancel()
 	now := s.now()
 	if err == nil {
@@ -33,13 +33,13 @@ func (s *Source) fetch(ctx context.Context, background bool) (*entry, error) {
 		s.failures.Add(1)
 		f := s.newFailure(err, now)
 		s.publish(nil, f)
-		s.emit(FetchEvent{Phase: FetchFailed, Background: background, Start: start,
+		s.emit(FetchEvent{Phase: FetchFailed, Context: ctx, Background: background, Start: start,
 			Duration: time.Since(start), Err: err, Backoff: f.until.Sub(f.at)})
 		return nil, err
 	}
 	e := s.newEntry(tok, now)
 	s.publish(e, nil)
-	s.emit(FetchEvent{Phase: FetchSucceeded, Background: background, Start: start,
+	s.emit(FetchEvent{Phase: FetchSucceeded, Context: ctx, Background: background, Start: start,
 		Duration: time.Since(start), Expiry: tok.Expiry})
 	return e, nil
 }

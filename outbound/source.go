@@ -61,6 +61,12 @@ type SourceOptions struct {
 	// logs and metrics. It is called from the fetching goroutine and must not
 	// block. The event never holds the token's value.
 	OnFetch func(FetchEvent)
+	// OnWait, if set, is called when a Token call finds no usable token and
+	// waits for a fetch (or gets the last failure at once, during backoff):
+	// the calls SourceStats.Waits counts. Token calls that find a usable
+	// token never call it. It runs on the caller's goroutine and must not
+	// block.
+	OnWait func(WaitEvent)
 }
 
 // FetchPhase tells a FetchEvent's place in a fetch.
@@ -90,6 +96,11 @@ func (p FetchPhase) String() string {
 // FetchEvent describes a fetch to SourceOptions.OnFetch.
 type FetchEvent struct {
 	Phase FetchPhase
+	// Context is the context the fetch runs on: it carries the values (a
+	// trace span, a request id) of the Token call that caused the fetch,
+	// never its cancellation. For a background refresh that is the call
+	// that found the token stale.
+	Context context.Context
 	// Background is true for a refresh ahead of expiry that no caller waits
 	// for.
 	Background bool
@@ -136,6 +147,7 @@ type Source struct {
 	minBackoff   time.Duration
 	maxBackoff   time.Duration
 	onFetch      func(FetchEvent)
+	onWait       func(WaitEvent)
 	// invalid is the configuration error found by NewSource; Token returns
 	// it and never fetches.
 	invalid error
@@ -240,6 +252,7 @@ func NewSource(f Fetcher, opts *SourceOptions) *Source {
 		minBackoff:   positiveOr(o.MinBackoff, DefaultMinBackoff),
 		maxBackoff:   positiveOr(o.MaxBackoff, DefaultMaxBackoff),
 		onFetch:      o.OnFetch,
+		onWait:       o.OnWait,
 	}
 	if s.now == nil {
 		s.now, s.mono = time.Now, true
@@ -322,7 +335,12 @@ func (s *Source) wait(ctx context.Context) (*entry, error) {
 		return nil, s.configError()
 	}
 	s.waits.Add(1)
-	if f := s.fail.Load(); f.holds(s.now()) {
+	f := s.fail.Load()
+	backingOff := f.holds(s.now())
+	if s.onWait != nil {
+		s.onWait(WaitEvent{Context: ctx, BackingOff: backingOff})
+	}
+	if backingOff {
 		return nil, f.err
 	}
 	fctx := context.WithoutCancel(ctx)
@@ -366,8 +384,11 @@ func (s *Source) Invalidate(stale Token) {
 	if last != noInvalidate && now >= last && now-last < int64(s.minBackoff) {
 		return
 	}
-	if s.lastInvalidate.CompareAndSwap(last, now) {
-		s.cur.CompareAndSwap(e, nil)
+	if s.lastInvalidate.CompareAndSwap(last, now) && s.cur.CompareAndSwap(e, nil) {
+		// A Shared fetcher drops the token fleet-wide too.
+		if inv, ok := s.f.(invalidator); ok {
+			inv.invalidate(e.tok)
+		}
 	}
 }
 

@@ -30,8 +30,9 @@ import (
 // The protected API: the same two route groups, guarded by the same two
 // Guards, served through net/http, gin and echo.
 //
-//	/v1/*    Bearer JWT, HS256 (tokens we mint) or ES256 (another service's),
-//	         issuer and audience checked, scope payments:read required
+//	/v1/*    Bearer JWT, HS256 (tokens we mint) or ES256 (another service's,
+//	         whose key is read from its JWK Set), issuer and audience
+//	         checked, scope payments:read required
 //	/keys/*  Asaas-style API key in access_token, sandbox keys only, plus a
 //	         mandatory User-Agent
 const (
@@ -62,6 +63,7 @@ type credential struct {
 
 // api is the protected API and the traffic it is sent.
 type api struct {
+	issuer      *issuerKeys // the ES256 issuer's published key set
 	adapters    []*adapter
 	credentials []credential
 	client      *http.Client
@@ -69,7 +71,7 @@ type api struct {
 
 // newAPI builds the validators and Guards, starts one server per framework
 // and prepares the credentials, valid and invalid, that clients will present.
-func newAPI(now time.Time) (*api, error) {
+func newAPI(now time.Time, tel *telemetry) (*api, error) {
 	hsSecret, err := randomBytes(32)
 	if err != nil {
 		return nil, err
@@ -78,24 +80,31 @@ func newAPI(now time.Time) (*api, error) {
 	if err != nil {
 		return nil, err
 	}
-	keys, err := inbound.StaticKeys(map[string]any{
-		"hs-1": hsSecret,
-		"es-1": &esKey.PublicKey,
-	})
+	own, err := inbound.StaticKeys(map[string]any{"hs-1": hsSecret})
 	if err != nil {
 		return nil, err
 	}
-	jwtValidator, err := inbound.BearerJWT(inbound.JWTOptions{
-		Keys:           keys,
+	published, err := publishKeys("es-1", &esKey.PublicKey, tel)
+	if err != nil {
+		return nil, err
+	}
+	a := &api{issuer: published}
+	defer func() {
+		if a.adapters == nil { // failed before the servers started
+			published.close()
+		}
+	}()
+	jwtValidator, err := inbound.BearerJWT(tel.jwt(inbound.JWTOptions{
+		Keys:           byKID{own: own, issuer: published.set},
 		Algorithms:     []string{"HS256", "ES256"}, // each key is only ever used with its own algorithm
 		Issuer:         issuer,
 		Audience:       audience,
 		RequiredScopes: []string{scope},
-	})
+	}))
 	if err != nil {
 		return nil, err
 	}
-	jwtGuard, err := middleware.New(jwtValidator, nil)
+	jwtGuard, err := middleware.New(jwtValidator, tel.guard())
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +123,7 @@ func newAPI(now time.Time) (*api, error) {
 		return nil, err
 	}
 	// The key first, then the User-Agent: the order Asaas checks them in.
-	keyGuard, err := middleware.New(inbound.All(apiKeys, inbound.UserAgent()), nil)
+	keyGuard, err := middleware.New(inbound.All(apiKeys, inbound.UserAgent()), tel.guard())
 	if err != nil {
 		return nil, err
 	}
@@ -123,10 +132,8 @@ func newAPI(now time.Time) (*api, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &api{
-		credentials: creds,
-		client:      &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}},
-	}
+	a.credentials = creds
+	a.client = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	for _, s := range []struct {
 		name    string
 		handler http.Handler
@@ -151,6 +158,7 @@ func (a *api) close() {
 	for _, ad := range a.adapters {
 		ad.srv.Close()
 	}
+	a.issuer.close()
 	a.client.CloseIdleConnections()
 }
 

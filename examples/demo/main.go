@@ -16,6 +16,10 @@
 //
 // It prints one progress line a second, a summary at the end and a one-line
 // verdict, "PASS: ..." or "FAIL: ...", and exits with status 1 on FAIL.
+// While it runs, gatehouse's OpenTelemetry metrics (package gatehouseotel,
+// through the OpenTelemetry Prometheus exporter) are served on a loopback
+// /metrics page whose address it prints; at the end it checks that they
+// agree with the summary.
 //
 // Flags:
 //
@@ -24,6 +28,7 @@
 //	-lifetime 4s     lifetime of the fake providers' tokens
 //	-pause 2ms       pause of each client between requests (0: flat out)
 //	-quiet           no progress lines
+//	-metrics         print gatehouse's metrics in the Prometheus text format at the end
 package main
 
 import (
@@ -47,6 +52,7 @@ type config struct {
 	Lifetime    time.Duration
 	Pause       time.Duration
 	Quiet       bool
+	Metrics     bool
 }
 
 func (c config) validate() error {
@@ -70,6 +76,7 @@ func main() {
 	flag.DurationVar(&cfg.Lifetime, "lifetime", 4*time.Second, "lifetime of the fake providers' tokens")
 	flag.DurationVar(&cfg.Pause, "pause", 2*time.Millisecond, "pause of each client between requests (0: as fast as possible)")
 	flag.BoolVar(&cfg.Quiet, "quiet", false, "print the summary only")
+	flag.BoolVar(&cfg.Metrics, "metrics", false, "print gatehouse's metrics (Prometheus text format) at the end")
 	flag.Parse()
 
 	gin.SetMode(gin.ReleaseMode) // gin's debug mode prints every route
@@ -84,8 +91,10 @@ func main() {
 
 // results is what a run did, for the summary and the tests.
 type results struct {
+	tel         *telemetry
 	providers   []*provider
 	adapters    []*adapter
+	issuer      *issuerKeys
 	credentials []credential
 	problems    *problems
 }
@@ -97,27 +106,35 @@ func run(ctx context.Context, cfg config, w io.Writer) (*results, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	providers, err := startProviders(cfg.Lifetime)
+	tel, err := newTelemetry()
+	if err != nil {
+		return nil, err
+	}
+	defer tel.close()
+	providers, err := startProviders(cfg.Lifetime, tel)
 	if err != nil {
 		return nil, err
 	}
 	defer closeProviders(providers)
-	api, err := newAPI(time.Now())
+	api, err := newAPI(time.Now(), tel)
 	if err != nil {
 		return nil, err
 	}
 	defer api.close()
-	res := &results{providers: providers, adapters: api.adapters, credentials: api.credentials, problems: &problems{}}
+	res := &results{tel: tel, providers: providers, adapters: api.adapters, issuer: api.issuer, credentials: api.credentials, problems: &problems{}}
 	if !cfg.Quiet {
 		printSetup(w, cfg, res)
 	}
 
+	// Clients stop starting requests at the end of the run, and the
+	// requests under way finish (only an interrupt cuts them short), so
+	// that every request the servers saw is in the summary.
 	began := time.Now()
-	ctx, cancel := context.WithTimeout(ctx, cfg.Duration)
+	runCtx, cancel := context.WithTimeout(ctx, cfg.Duration)
 	defer cancel()
 	var wg sync.WaitGroup
 	for _, p := range providers {
-		drive(ctx, &wg, cfg, func(ctx context.Context, _ int) {
+		drive(runCtx, ctx, &wg, cfg, func(ctx context.Context, _ int) {
 			err := p.call(ctx)
 			if ctx.Err() != nil {
 				return // cut short by the end of the run
@@ -132,7 +149,7 @@ func run(ctx context.Context, cfg config, w io.Writer) (*results, error) {
 		})
 	}
 	for _, ad := range api.adapters {
-		drive(ctx, &wg, cfg, func(ctx context.Context, i int) {
+		drive(runCtx, ctx, &wg, cfg, func(ctx context.Context, i int) {
 			c := api.credentials[i%len(api.credentials)]
 			err := api.send(ctx, ad, c)
 			if ctx.Err() != nil {
@@ -151,11 +168,27 @@ func run(ctx context.Context, cfg config, w io.Writer) (*results, error) {
 		})
 	}
 	if !cfg.Quiet {
-		progress(ctx, w, res)
+		progress(runCtx, w, res)
 	}
 	wg.Wait()
+	tel.settle() // a refresh ahead of expiry may still be finishing
 
 	printSummary(w, res)
+	switch err := tel.check(res); {
+	case ctx.Err() != nil:
+		// Interrupted: requests cut short may be in the metrics and not
+		// in the summary.
+	case err != nil:
+		res.problems.add("%v", err)
+	default:
+		fmt.Fprintln(w, "\nmetrics agree with the summary:", tel.addr)
+	}
+	if cfg.Metrics {
+		fmt.Fprintln(w, "\ngatehouse metrics (Prometheus text format):")
+		if err := tel.writeText(w); err != nil {
+			return res, err
+		}
+	}
 	printVerdict(w, res, time.Since(began))
 	if n := res.problems.count(); n > 0 {
 		return res, fmt.Errorf("%d unexpected results", n)
@@ -163,17 +196,17 @@ func run(ctx context.Context, cfg config, w io.Writer) (*results, error) {
 	return res, nil
 }
 
-// drive starts cfg.Concurrency clients that call step until ctx ends. Each
-// client passes its own running count, offset so that clients start on
-// different credentials.
-func drive(ctx context.Context, wg *sync.WaitGroup, cfg config, step func(ctx context.Context, i int)) {
+// drive starts cfg.Concurrency clients that call step until run ends, each
+// step on reqCtx. Each client passes its own running count, offset so that
+// clients start on different credentials.
+func drive(run, reqCtx context.Context, wg *sync.WaitGroup, cfg config, step func(ctx context.Context, i int)) {
 	for c := range cfg.Concurrency {
 		wg.Go(func() {
-			for i := c; ctx.Err() == nil; i++ {
-				step(ctx, i)
+			for i := c; run.Err() == nil; i++ {
+				step(reqCtx, i)
 				if cfg.Pause > 0 {
 					select {
-					case <-ctx.Done():
+					case <-run.Done():
 					case <-time.After(cfg.Pause):
 					}
 				}

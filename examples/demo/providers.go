@@ -23,11 +23,13 @@ import (
 // provider is one fake provider and the gatehouse client that calls it.
 type provider struct {
 	name   string
+	id     string // the gatehouse.source attribute of its Source's metrics
 	fake   *providertest.Server
 	client *http.Client
 	url    string           // the API endpoint the clients call
 	path   string           // its path, which the fake echoes back
 	source *outbound.Source // nil for Asaas, whose API key never expires
+	shared bool             // its Source shares the token with other replicas
 
 	requests, ok, failed atomic.Int64
 }
@@ -35,21 +37,26 @@ type provider struct {
 // startProviders starts the five fakes, each with a client built by its
 // preset exactly as a program talking to the real provider would build it:
 // only the base URL and the CA that signed the fake's certificate differ.
-func startProviders(lifetime time.Duration) ([]*provider, error) {
+func startProviders(lifetime time.Duration, tel *telemetry) ([]*provider, error) {
 	opts := &providertest.Options{TokenLifetime: lifetime}
-	starts := []func(*providertest.Options) (*provider, error){
+	starts := []func(*providertest.Options, *telemetry) (*provider, error){
 		startEfi, startSoPague, startDiviPay, startBankingAPI, startAsaas,
 	}
 	var ps []*provider
 	for _, start := range starts {
-		p, err := start(opts)
+		p, err := start(opts, tel)
 		if err != nil {
 			closeProviders(ps)
 			return nil, err
 		}
 		ps = append(ps, p)
 	}
-	return ps, nil
+	replicas, err := startFleet(opts, tel)
+	if err != nil {
+		closeProviders(ps)
+		return nil, err
+	}
+	return append(ps, replicas...), nil
 }
 
 func closeProviders(ps []*provider) {
@@ -62,85 +69,89 @@ func closeProviders(ps []*provider) {
 // connections for the demo's concurrency; the presets clone it when they add
 // a client certificate.
 
-func startEfi(opts *providertest.Options) (*provider, error) {
+func startEfi(opts *providertest.Options, tel *telemetry) (*provider, error) {
 	fake, err := providertest.NewEfi(providertest.EfiPix, opts)
 	if err != nil {
 		return nil, err
 	}
 	cr := fake.Credentials()
 	parts, err := efi.NewParts(efi.Config{
-		API:          efi.Pix,
-		BaseURL:      fake.BaseURL(),
-		ClientID:     cr.ClientID,
-		ClientSecret: cr.ClientSecret,
-		Certificates: []tls.Certificate{fake.ClientCertificate().TLS}, // Pix requires mTLS
-		RootCAs:      fake.RootCAs(),
-		Base:         fake.Client().Transport,
+		API:           efi.Pix,
+		BaseURL:       fake.BaseURL(),
+		ClientID:      cr.ClientID,
+		ClientSecret:  cr.ClientSecret,
+		Certificates:  []tls.Certificate{fake.ClientCertificate().TLS}, // Pix requires mTLS
+		RootCAs:       fake.RootCAs(),
+		Base:          fake.Client().Transport,
+		SourceOptions: tel.source("efi"),
 	})
 	if err != nil {
 		return nil, closeOnError(fake, "Efí Pix (mTLS)", err)
 	}
-	return newProvider("Efí Pix (mTLS)", fake, parts.Client, parts.Source, parts.BaseURL, "/v2/cob")
+	return newProvider("Efí Pix (mTLS)", "efi", fake, parts.Client, parts.Source, parts.BaseURL, "/v2/cob")
 }
 
-func startSoPague(opts *providertest.Options) (*provider, error) {
+func startSoPague(opts *providertest.Options, tel *telemetry) (*provider, error) {
 	fake, err := providertest.NewSoPague(providertest.SoPagueGateway, opts)
 	if err != nil {
 		return nil, err
 	}
 	cr := fake.Credentials()
 	parts, err := sopague.NewParts(sopague.Config{
-		API:      sopague.Gateway,
-		BaseURL:  fake.BaseURL(),
-		UserName: cr.UserName,
-		Password: cr.Password,
-		Base:     fake.Client().Transport,
+		API:           sopague.Gateway,
+		BaseURL:       fake.BaseURL(),
+		UserName:      cr.UserName,
+		Password:      cr.Password,
+		Base:          fake.Client().Transport,
+		SourceOptions: tel.source("sopague"),
 	})
 	if err != nil {
 		return nil, closeOnError(fake, "SoPague Gateway", err)
 	}
-	return newProvider("SoPague Gateway", fake, parts.Client, parts.Source, parts.BaseURL, "/api/transactions")
+	return newProvider("SoPague Gateway", "sopague", fake, parts.Client, parts.Source, parts.BaseURL, "/api/transactions")
 }
 
-func startDiviPay(opts *providertest.Options) (*provider, error) {
+func startDiviPay(opts *providertest.Options, tel *telemetry) (*provider, error) {
 	fake, err := providertest.NewDiviPay(opts)
 	if err != nil {
 		return nil, err
 	}
 	cr := fake.Credentials()
 	parts, err := divipay.NewParts(divipay.Config{
-		BaseURL:      fake.BaseURL(),
-		ClientID:     cr.ClientID,
-		ClientSecret: cr.ClientSecret,
-		Base:         fake.Client().Transport,
+		BaseURL:       fake.BaseURL(),
+		ClientID:      cr.ClientID,
+		ClientSecret:  cr.ClientSecret,
+		Base:          fake.Client().Transport,
+		SourceOptions: tel.source("divipay"),
 	})
 	if err != nil {
 		return nil, closeOnError(fake, "DiviPay", err)
 	}
-	return newProvider("DiviPay", fake, parts.Client, parts.Source, parts.BaseURL, "/api/charge/demo")
+	return newProvider("DiviPay", "divipay", fake, parts.Client, parts.Source, parts.BaseURL, "/api/charge/demo")
 }
 
-func startBankingAPI(opts *providertest.Options) (*provider, error) {
+func startBankingAPI(opts *providertest.Options, tel *telemetry) (*provider, error) {
 	fake, err := providertest.NewBankingAPI(opts)
 	if err != nil {
 		return nil, err
 	}
 	cr := fake.Credentials()
 	parts, err := bankingapi.NewParts(bankingapi.Config{
-		BaseURL:      fake.BaseURL(),
-		ClientID:     cr.ClientID,
-		ClientSecret: cr.ClientSecret,
-		Certificates: []tls.Certificate{fake.ClientCertificate().TLS}, // token and API calls over mTLS
-		RootCAs:      fake.RootCAs(),
-		Base:         fake.Client().Transport,
+		BaseURL:       fake.BaseURL(),
+		ClientID:      cr.ClientID,
+		ClientSecret:  cr.ClientSecret,
+		Certificates:  []tls.Certificate{fake.ClientCertificate().TLS}, // token and API calls over mTLS
+		RootCAs:       fake.RootCAs(),
+		Base:          fake.Client().Transport,
+		SourceOptions: tel.source("bankingapi"),
 	})
 	if err != nil {
 		return nil, closeOnError(fake, "Banking API (mTLS)", err)
 	}
-	return newProvider("Banking API (mTLS)", fake, parts.Client, parts.Source, parts.BaseURL, "/public/gw_banking/v1/balance")
+	return newProvider("Banking API (mTLS)", "bankingapi", fake, parts.Client, parts.Source, parts.BaseURL, "/public/gw_banking/v1/balance")
 }
 
-func startAsaas(opts *providertest.Options) (*provider, error) {
+func startAsaas(opts *providertest.Options, tel *telemetry) (*provider, error) {
 	fake, err := providertest.NewAsaas(providertest.Sandbox, opts)
 	if err != nil {
 		return nil, err
@@ -155,7 +166,7 @@ func startAsaas(opts *providertest.Options) (*provider, error) {
 	if err != nil {
 		return nil, closeOnError(fake, "Asaas (API key)", err)
 	}
-	return newProvider("Asaas (API key)", fake, client, nil, fake.BaseURL(), "/payments")
+	return newProvider("Asaas (API key)", "asaas", fake, client, nil, fake.BaseURL(), "/payments")
 }
 
 // closeOnError closes the fake whose client could not be built.
@@ -165,12 +176,12 @@ func closeOnError(fake *providertest.Server, name string, err error) error {
 }
 
 // newProvider finishes a start function.
-func newProvider(name string, fake *providertest.Server, client *http.Client, src *outbound.Source, base, path string) (*provider, error) {
+func newProvider(name, id string, fake *providertest.Server, client *http.Client, src *outbound.Source, base, path string) (*provider, error) {
 	u, err := url.Parse(base + path)
 	if err != nil {
 		return nil, closeOnError(fake, name, err)
 	}
-	return &provider{name: name, fake: fake, client: client, source: src, url: u.String(), path: u.Path}, nil
+	return &provider{name: name, id: id, fake: fake, client: client, source: src, url: u.String(), path: u.Path}, nil
 }
 
 // call makes one API call and checks that the fake answered 200 with an echo

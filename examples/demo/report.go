@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"text/tabwriter"
 	"time"
+
+	"github.com/gatehouse-go/gatehouse/outbound"
 )
 
 // printSetup says what runs where.
@@ -17,6 +19,9 @@ func printSetup(w io.Writer, cfg config, res *results) {
 	fmt.Fprintln(tw, "outbound\tfake provider\tcalled through")
 	for _, p := range res.providers {
 		via := "Bearer token from a refreshing Source"
+		if p.shared {
+			via += ", shared with the other replica through a Store"
+		}
 		if p.source == nil {
 			via = "access_token API key + User-Agent"
 		}
@@ -27,7 +32,7 @@ func printSetup(w io.Writer, cfg config, res *results) {
 	tw = tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
 	fmt.Fprintln(tw, "inbound\tprotected API\troutes")
 	for _, ad := range res.adapters {
-		fmt.Fprintf(tw, "%s\t%s\t/v1/* Bearer JWT (HS256, ES256), /keys/* API key + User-Agent\n", ad.name, ad.srv.URL)
+		fmt.Fprintf(tw, "%s\t%s\t/v1/* Bearer JWT (HS256, ES256 from a JWK Set), /keys/* API key + User-Agent\n", ad.name, ad.srv.URL)
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\nTokens live %v and are refreshed at half their life, so each of the %d token providers should make\n"+
@@ -35,18 +40,19 @@ func printSetup(w io.Writer, cfg config, res *results) {
 		cfg.Lifetime, tokenProviders(res), cfg.Lifetime/2)
 	fmt.Fprintln(w, "The inbound clients send invalid credentials on purpose (expired, forged, wrong audience, missing scope,")
 	fmt.Fprintln(w, "wrong key environment, no User-Agent, ...): each must be refused with the same code by every framework.")
-	fmt.Fprintln(w)
+	fmt.Fprintf(w, "\nmetrics (OpenTelemetry through the Prometheus exporter): %s\n\n", res.tel.addr)
 }
 
-// tokenProviders counts the providers that fetch tokens (Asaas has a static key).
+// tokenProviders counts the fake providers whose tokens are fetched (Asaas
+// has a static key; replicas that share a token count once).
 func tokenProviders(res *results) int {
-	n := 0
+	fakes := map[any]bool{}
 	for _, p := range res.providers {
 		if p.source != nil {
-			n++
+			fakes[p.fake] = true
 		}
 	}
-	return n
+	return len(fakes)
 }
 
 // printVerdict writes the run's one-line verdict, which matches the exit status.
@@ -80,6 +86,9 @@ func printSummary(w io.Writer, res *results) {
 	tw.Flush()
 	fmt.Fprintln(w, "refreshed ahead: token fetches made in the background while the old token was still valid")
 	fmt.Fprintln(w, "waited for a token: requests that found no usable token (with refreshes ahead of expiry, only the first ones)")
+	ev := &res.tel.fleet.events
+	fmt.Fprintf(w, "DiviPay replicas share one token through a Store: %d found it there, %d took the lease and fetched, %d waited for the holder, %d store errors\n",
+		ev[outbound.SharedHit].Load(), ev[outbound.SharedLeaseWon].Load(), ev[outbound.SharedLeaseWaited].Load(), ev[outbound.SharedStoreError].Load())
 	fmt.Fprintln(w)
 
 	// One row per answer, one column per framework: the columns must agree.
@@ -111,6 +120,8 @@ func printSummary(w io.Writer, res *results) {
 	}
 	row("unexpected", func(ad *adapter) int64 { return ad.unexpected.Load() })
 	tw.Flush()
+	fmt.Fprintf(w, "JWT cache: %d hits, %d misses (tokens verified afresh, refused ones included); JWK Set fetches: %d (%s)\n",
+		res.tel.cacheHits.Load(), res.tel.cacheMisses.Load(), res.issuer.requests.Load(), res.issuer.srv.URL)
 
 	if list := res.problems.list(); len(list) > 0 {
 		fmt.Fprintf(w, "\n%d unexpected results; the first ones:\n", res.problems.count())

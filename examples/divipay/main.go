@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"log/slog"
 	"net/http"
 	"os"
 
@@ -48,6 +49,8 @@ func run(charge string) error {
 		cfg.BaseURL, cfg.Base = fake.BaseURL(), fake.Client().Transport // trusts the fake's CA
 	}
 	fmt.Println("config:", cfg) // redacts the secret
+	// Every fetch in the log, one line: the event's LogValue never holds the token.
+	cfg.SourceOptions = &outbound.SourceOptions{OnFetch: func(ev outbound.FetchEvent) { slog.Info("divipay token", "fetch", ev) }}
 
 	p, err := divipay.NewParts(cfg) // an empty BaseURL is an error here, not at request time
 	if err != nil {

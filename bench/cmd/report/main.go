@@ -21,6 +21,9 @@
 // way. Verdicts of a -quick run are marked indicative. The flags -rounds,
 // -each, -duration, -goroutines and -outage override what -quick sets;
 // -sections chooses the sections.
+// The fleet section (-replicas, -fleet-duration) runs this program again as
+// its replica processes; it needs redis-server on the PATH (Debian's
+// redis-server package) and says so when it is missing.
 package main
 
 import (
@@ -49,9 +52,14 @@ type options struct {
 	goroutines int
 	sections   string
 	progress   io.Writer // nil: no progress lines
+	// replicas and fleetDuration size the fleet section.
+	replicas      int
+	fleetDuration time.Duration
 }
 
 func main() {
+	// The fleet section runs this program again as its replicas.
+	harness.FleetReplicaMain()
 	// testing.Init registers -test.benchtime, which testing.Benchmark reads.
 	testing.Init()
 	var o options
@@ -61,7 +69,9 @@ func main() {
 	flag.DurationVar(&o.duration, "duration", 0, "length of the concurrent-refresh run per library (default 10s, 3s with -quick)")
 	flag.DurationVar(&o.outage, "outage", 0, "length of the token endpoint's outage (default 10s, 3s with -quick)")
 	flag.IntVar(&o.goroutines, "goroutines", 1000, "concurrent callers in the load and outage runs")
-	flag.StringVar(&o.sections, "sections", "outbound,load,outage,inbound", "comma-separated sections to run")
+	flag.StringVar(&o.sections, "sections", "outbound,load,outage,inbound,fleet", "comma-separated sections to run")
+	flag.IntVar(&o.replicas, "replicas", 8, "replica processes in the fleet section")
+	flag.DurationVar(&o.fleetDuration, "fleet-duration", 0, "length of each fleet run (default 10s, 4s with -quick)")
 	flag.Parse()
 	o = o.withDefaults()
 	o.progress = os.Stderr
@@ -89,6 +99,9 @@ func (o options) withDefaults() options {
 	}
 	if o.outage <= 0 {
 		o.outage = pick(o.quick, 3*time.Second, 10*time.Second)
+	}
+	if o.fleetDuration <= 0 {
+		o.fleetDuration = pick(o.quick, 4*time.Second, 10*time.Second)
 	}
 	return o
 }
@@ -249,6 +262,12 @@ func run(ctx context.Context, w io.Writer, o options) error {
 	if want["inbound"] {
 		jwtSection(&body, r, inbound)
 		apiKeySection(&body, r, inbound)
+	}
+	if want["fleet"] {
+		r.logf("fleet: %d replica processes, %v per run", o.replicas, o.fleetDuration)
+		if err := fleetSection(ctx, &body, r); err != nil {
+			return err
+		}
 	}
 
 	mode := fmt.Sprintf("full: each benchmark measured %d times for %v, interleaved; median (min–max)", o.rounds, o.each)
