@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"log/slog"
 	"net/http"
 	"os"
 
@@ -14,6 +15,8 @@ import (
 	"github.com/gatehouse-go/gatehouse/adapters/std"
 	"github.com/gatehouse-go/gatehouse/inbound"
 	"github.com/gatehouse-go/gatehouse/middleware"
+	gatehouseotel "github.com/gatehouse-go/gatehouse/otel"
+	"github.com/gatehouse-go/gatehouse/outbound"
 	"github.com/gatehouse-go/gatehouse/outbound/asaas"
 	"github.com/gatehouse-go/gatehouse/outbound/bankingapi"
 	"github.com/gatehouse-go/gatehouse/outbound/divipay"
@@ -227,4 +230,29 @@ func Example_providertest() {
 	}
 	fmt.Println("token requests:", fake.TokenRequests(), "API requests:", fake.APIRequests())
 	// Output: token requests: 1 API requests: 3
+}
+
+func Example_observability() {
+	var validator inbound.Validator = inbound.UserAgent()
+	tel, err := gatehouseotel.New(nil, nil) // nil: the global MeterProvider and TracerProvider
+	if err != nil {
+		log.Fatal(err)
+	}
+	client, err := divipay.New(divipay.Config{
+		Environment:  divipay.Production,
+		ClientID:     os.Getenv("DIVIPAY_CLIENT_ID"),
+		ClientSecret: os.Getenv("DIVIPAY_CLIENT_SECRET"),
+		SourceOptions: tel.Source("divipay", &outbound.SourceOptions{
+			// your own hook keeps running, after the telemetry's
+			OnFetch: func(ev outbound.FetchEvent) { slog.Info("token", "fetch", ev) },
+		}),
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	guard, err := middleware.New(validator, tel.Guard(nil))
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, _ = client, guard // and: tel.JWT(opts), tel.JWKS(opts), tel.Shared(name, opts), tel.Reloader(opts)
 }
