@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/netip"
 	"slices"
 	"strings"
 	"time"
@@ -79,6 +80,30 @@ type JWTOptions struct {
 	// MaxTokenSize is the largest token accepted, in bytes. 0 means
 	// DefaultMaxTokenSize (8 KiB).
 	MaxTokenSize int
+
+	// CertificateBound requires certificate-bound tokens (RFC 8705 §3):
+	// every token must carry cnf.x5t#S256, equal to the SHA-256 thumbprint
+	// of the client certificate of the request (the TLS leaf), else 401
+	// invalid_token. It is checked on every request, also when the token
+	// comes from the verified-token cache, so a stolen token is worthless
+	// without the certificate's private key.
+	CertificateBound bool
+
+	// ClientCertProxies are the reverse proxies that terminate the
+	// clients' TLS and forward their certificate in the RFC 9440
+	// Client-Cert header. From a peer in these prefixes the header is the
+	// client certificate; from any other peer it is ignored. Nil means the
+	// header is never read. Requires CertificateBound.
+	//
+	// Insecure: a prefix covering addresses clients connect from: they
+	// could then name any certificate. Secure: the proxies' own addresses.
+	ClientCertProxies []netip.Prefix
+
+	// DPoP, when set, accepts DPoP-bound tokens (RFC 9449): `Authorization:
+	// DPoP <token>` with one DPoP proof header signed by the key whose
+	// thumbprint is the token's cnf.jkt. A DPoP-bound token sent with the
+	// Bearer scheme is refused. See DPoPOptions.
+	DPoP *DPoPOptions
 }
 
 // algorithm is one allowed JWS algorithm and the golang-jwt method that
@@ -145,6 +170,7 @@ type jwtValidator struct {
 	maxSize     int
 	cache       *tokenCache
 	b64         *base64.Encoding
+	pop         *binding // proof of possession; nil when off
 }
 
 // BearerJWT returns a Validator for `Authorization: Bearer <JWT>` requests,
@@ -221,6 +247,10 @@ func BearerJWT(opts JWTOptions) (Validator, error) {
 	v.scopes = append([]string(nil), opts.RequiredScopes...)
 	if v.now == nil {
 		v.now = time.Now
+	}
+	var err error
+	if v.pop, err = newBinding(&opts, v.now); err != nil {
+		return nil, err
 	}
 	switch {
 	case opts.CacheSize == 0:
@@ -310,6 +340,9 @@ func bearerToken(h http.Header) (string, *Error) {
 
 // Validate implements Validator.
 func (v *jwtValidator) Validate(r *http.Request) (*Principal, error) {
+	if v.pop != nil {
+		return v.pop.validate(v, r)
+	}
 	tok, herr := bearerToken(r.Header)
 	if herr != nil {
 		return nil, herr
@@ -524,6 +557,9 @@ func (v *jwtValidator) verify(ctx context.Context, tok string) (*Principal, erro
 	if verr != nil {
 		return nil, verr
 	}
+	if e := v.dpopBoundOK(claims); e != nil {
+		return nil, e
+	}
 	// Scopes only once the signature holds: a forged token must not cost
 	// more than a signature check.
 	scopes, ok := scopesOf(claims)
@@ -544,7 +580,7 @@ func (v *jwtValidator) verify(ctx context.Context, tok string) (*Principal, erro
 			keyID = n.nameOf(key)
 		}
 	}
-	p := &Principal{Subject: sub, Scheme: "Bearer", KeyID: keyID, Scopes: scopes, Claims: claims}
+	p := &Principal{Subject: sub, Scheme: schemeOf(claims), KeyID: keyID, Scopes: scopes, Claims: claims}
 	scopeOK := v.scopesGranted(p)
 	if v.cache != nil && hasExp {
 		e := &cacheEntry{principal: p, kid: d.kid, alg: d.alg, key: key, exp: exp, scopeOK: scopeOK}
