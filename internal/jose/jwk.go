@@ -77,3 +77,6 @@ func TokenHash(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return b64.EncodeToString(sum[:])
 }
+
+// B64Decode decodes strict unpadded base64url.
+func B64Decode(s string) ([]byte, error) { return b64.Strict().DecodeString(s) }
