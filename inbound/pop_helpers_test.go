@@ -13,7 +13,6 @@ import (
 	"net/http/httptest"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/gatehouse-go/gatehouse/internal/jose"
 	"github.com/golang-jwt/jwt/v5"
@@ -109,10 +108,10 @@ func withCert(r *http.Request, der string) *http.Request {
 	return r
 }
 
-func x5t(der string) map[string]any { return map[string]any{"x5t#S256": jose.CertThumbprint([]byte(der))} }
+func x5t(der string) map[string]any {
+	return map[string]any{"x5t#S256": jose.CertThumbprint([]byte(der))}
+}
 
 func clientCertValue(der string) string {
 	return ":" + base64.StdEncoding.EncodeToString([]byte(der)) + ":"
 }
-
-var _ = time.Second
