@@ -24,6 +24,8 @@ type tokenRequest struct {
 	basicUser   string // set with basicPass: an HTTP Basic header, already escaped as wanted
 	basicPass   string
 	ok          func(status int) bool
+	dpop        *DPoPProver // signs a proof for the request, when set
+	newNonce    bool        // the response carried a new DPoP nonce
 }
 
 // post sends r with client and returns the success body, read with a cap. Any
@@ -42,6 +44,13 @@ func (r *tokenRequest) post(ctx context.Context, client *http.Client) ([]byte, e
 	if r.basicUser != "" || r.basicPass != "" {
 		req.SetBasicAuth(r.basicUser, r.basicPass)
 	}
+	if r.dpop != nil {
+		proof, err := r.dpop.Proof(http.MethodPost, req.URL, "")
+		if err != nil {
+			return nil, &Error{Op: r.op, URL: safeURL, Err: err}
+		}
+		req.Header.Set("DPoP", proof)
+	}
 	// A token request carries credentials; net/http would re-send its body
 	// (and, to the same host, its Authorization) on a 307 or 308, to wherever
 	// the redirect points. Token endpoints do not redirect, so none is
@@ -59,6 +68,9 @@ func (r *tokenRequest) post(ctx context.Context, client *http.Client) ([]byte, e
 		return nil, &Error{Op: r.op, URL: safeURL, Err: err}
 	}
 	defer resp.Body.Close()
+	if r.dpop != nil {
+		r.newNonce = r.dpop.noteNonce(req.URL, resp.Header)
+	}
 	ok := r.ok
 	if ok == nil {
 		ok = func(s int) bool { return s == http.StatusOK }
@@ -103,6 +115,15 @@ const (
 	AuthBasicUnescaped
 	// AuthInBody sends client_id and client_secret as body parameters.
 	AuthInBody
+	// AuthPrivateKeyJWT sends client_id and a JWT signed by the client's
+	// key (ClientCredentials.Assertion) instead of a secret: private_key_jwt
+	// (RFC 7523 §2.2, OpenID Connect Core §9).
+	AuthPrivateKeyJWT
+	// AuthTLSClient sends only client_id in the body: the client
+	// certificate of the mTLS connection authenticates the client
+	// (tls_client_auth, RFC 8705 §2). ClientSecret must be empty and Client
+	// must present the certificate.
+	AuthTLSClient
 )
 
 // BodyEncoding says how ClientCredentials encodes its request body.
@@ -140,6 +161,13 @@ type ClientCredentials struct {
 	// Client sends the request. Nil means http.DefaultClient. Give it a
 	// transport with the client certificate when the provider needs mTLS.
 	Client *http.Client
+	// Assertion signs the client assertions of AuthPrivateKeyJWT.
+	Assertion *ClientAssertion
+	// DPoP, when set, puts a DPoP proof on the token request, so that the
+	// server binds the token to the prover's key (RFC 9449 §5), and retries
+	// once when the server asks for a nonce (400 use_dpop_nonce). Send the
+	// tokens with the DPoP decorator and the same prover.
+	DPoP *DPoPProver
 	// Now is the clock used to turn expires_in into an Expiry. Nil means
 	// time.Now.
 	Now func() time.Time
@@ -148,6 +176,27 @@ type ClientCredentials struct {
 // Fetch requests a token.
 func (c *ClientCredentials) Fetch(ctx context.Context) (Token, error) {
 	const op = "fetch token"
+	r, err := c.request(op)
+	if err != nil {
+		return Token{}, err
+	}
+	body, err := r.post(ctx, c.Client)
+	if e, ok := err.(*Error); ok && r.newNonce && e.Code == "use_dpop_nonce" {
+		// The server wants its nonce in the proof (RFC 9449 §8): once more,
+		// with a new assertion too, since a server may refuse a reused jti.
+		if r, err = c.request(op); err != nil {
+			return Token{}, err
+		}
+		body, err = r.post(ctx, c.Client)
+	}
+	if err != nil {
+		return Token{}, err
+	}
+	return parseOAuth2Token(body, op, c.TokenURL, now(c.Now))
+}
+
+// request builds one token request.
+func (c *ClientCredentials) request(op string) (tokenRequest, error) {
 	params := map[string]string{}
 	for k, v := range c.Params {
 		params[k] = v
@@ -156,8 +205,21 @@ func (c *ClientCredentials) Fetch(ctx context.Context) (Token, error) {
 	if len(c.Scopes) > 0 {
 		params["scope"] = strings.Join(c.Scopes, " ")
 	}
-	r := tokenRequest{op: op, url: c.TokenURL}
+	r := tokenRequest{op: op, url: c.TokenURL, dpop: c.DPoP}
 	switch c.AuthStyle {
+	case AuthPrivateKeyJWT:
+		a, err := c.Assertion.sign(c.ClientID, c.TokenURL, now(c.Now))
+		if err != nil {
+			return r, &Error{Op: op, URL: redactURL(c.TokenURL), Err: err}
+		}
+		params["client_id"] = c.ClientID
+		params["client_assertion_type"] = ClientAssertionType
+		params["client_assertion"] = a
+	case AuthTLSClient:
+		if c.ClientSecret != "" {
+			return r, &Error{Op: op, URL: redactURL(c.TokenURL), Err: errors.New("tls_client_auth sends no client secret: leave ClientSecret empty")}
+		}
+		params["client_id"] = c.ClientID
 	case AuthInBody:
 		params["client_id"], params["client_secret"] = c.ClientID, c.ClientSecret
 	case AuthBasicUnescaped:
@@ -176,11 +238,7 @@ func (c *ClientCredentials) Fetch(ctx context.Context) (Token, error) {
 		}
 		r.body = []byte(v.Encode())
 	}
-	body, err := r.post(ctx, c.Client)
-	if err != nil {
-		return Token{}, err
-	}
-	return parseOAuth2Token(body, op, c.TokenURL, now(c.Now))
+	return r, nil
 }
 
 func now(f func() time.Time) time.Time {

@@ -118,3 +118,35 @@ func TestCertThumbprintAndTokenHash(t *testing.T) {
 		t.Errorf("CertThumbprint length %d", len(got))
 	}
 }
+
+func TestVerifyAndJWKRoundTrip(t *testing.T) {
+	rsaKey, _ := rsa.GenerateKey(rand.Reader, 2048)
+	ec, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	_, ed, _ := ed25519.GenerateKey(rand.Reader)
+	for _, tt := range []struct {
+		alg string
+		key crypto.Signer
+	}{{"RS256", rsaKey}, {"PS256", rsaKey}, {"ES256", ec}, {"EdDSA", ed}} {
+		t.Run(tt.alg, func(t *testing.T) {
+			jwk, _ := JWK(tt.key.Public())
+			pub, err := PublicKeyFromJWK(jwk)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tok, _ := Sign(tt.key, tt.alg, []byte(`{"alg":"x"}`), []byte(`{"a":1}`))
+			if _, p, err := Verify(tok, tt.alg, pub); err != nil || string(p) != `{"a":1}` {
+				t.Fatalf("Verify = %s, %v", p, err)
+			}
+			bad := tok[:len(tok)-2] + "AA"
+			if tok[len(tok)-2:] == "AA" {
+				bad = tok[:len(tok)-2] + "BA"
+			}
+			if _, _, err := Verify(bad, tt.alg, pub); err == nil {
+				t.Fatal("tampered signature verified")
+			}
+		})
+	}
+	if _, err := PublicKeyFromJWK([]byte(`{"kty":"EC","crv":"P-256","x":"AA","y":"AA","d":"AA"}`)); err == nil {
+		t.Fatal("private JWK accepted")
+	}
+}
