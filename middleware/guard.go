@@ -78,6 +78,8 @@ type Guard struct {
 	problem  bool
 	// challenge is `Bearer realm="…"`, computed once.
 	challenge string
+	// dpop is `DPoP realm="…"`, computed once.
+	dpop string
 }
 
 // New returns a Guard that checks requests with v. It fails when v is nil or
@@ -106,6 +108,7 @@ func New(v inbound.Validator, opts *Options) (*Guard, error) {
 		onReject:  o.OnReject,
 		problem:   o.ProblemJSON,
 		challenge: `Bearer realm="` + o.Realm + `"`,
+		dpop:      `DPoP realm="` + o.Realm + `"`,
 	}, nil
 }
 
@@ -148,8 +151,19 @@ func (g *Guard) WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	switch e.Challenge {
 	case inbound.ChallengeBearer:
 		h.Set("WWW-Authenticate", g.challenge)
+		if e.DPoPAlgs != "" {
+			// The validator takes DPoP too (RFC 9449 §7.1).
+			h.Add("WWW-Authenticate", g.dpopChallenge(e, false))
+		}
 	case inbound.ChallengeBearerError:
 		h.Set("WWW-Authenticate", g.errorChallenge(e))
+	case inbound.ChallengeDPoP:
+		h.Set("WWW-Authenticate", g.dpopChallenge(e, false))
+	case inbound.ChallengeDPoPError:
+		h.Set("WWW-Authenticate", g.dpopChallenge(e, true))
+	}
+	if e.DPoPNonce != "" && quotable(e.DPoPNonce) {
+		h.Set("DPoP-Nonce", e.DPoPNonce)
 	}
 	var body []byte
 	if g.problem {
@@ -180,15 +194,46 @@ func responseError(err error) *inbound.Error {
 func (g *Guard) errorChallenge(e *inbound.Error) string {
 	var b strings.Builder
 	b.WriteString(g.challenge)
-	b.WriteString(`, error="`)
-	b.WriteString(e.BearerError())
-	b.WriteByte('"')
-	if e.Description != "" {
-		b.WriteString(`, error_description="`)
-		writeQuotable(&b, e.Description)
+	writeErrorAttrs(&b, e.BearerError(), e.Description)
+	return b.String()
+}
+
+// dpopChallenge returns the RFC 9449 §7.1 challenge: `DPoP realm="…",
+// algs="…"`, with error attributes when withError is set.
+func (g *Guard) dpopChallenge(e *inbound.Error, withError bool) string {
+	var b strings.Builder
+	b.WriteString(g.dpop)
+	if e.DPoPAlgs != "" && quotable(e.DPoPAlgs) {
+		b.WriteString(`, algs="`)
+		b.WriteString(e.DPoPAlgs)
 		b.WriteByte('"')
 	}
+	if withError {
+		writeErrorAttrs(&b, e.DPoPError(), e.Description)
+	}
 	return b.String()
+}
+
+func writeErrorAttrs(b *strings.Builder, code, desc string) {
+	b.WriteString(`, error="`)
+	b.WriteString(code)
+	b.WriteByte('"')
+	if desc != "" {
+		b.WriteString(`, error_description="`)
+		writeQuotable(b, desc)
+		b.WriteByte('"')
+	}
+}
+
+// quotable reports whether s may appear in a quoted-string as it is:
+// printable ASCII without '"' or '\'.
+func quotable(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return len(s) <= 1024
 }
 
 // writeQuotable writes s restricted to the characters RFC 6750 §3 allows in
