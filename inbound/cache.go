@@ -16,12 +16,11 @@ const DefaultCacheSize = 10_000
 // cacheEntry is a token that fully verified. Everything in it is read-only
 // once stored, so readers need no lock beyond the map lookup.
 type cacheEntry struct {
-	principal *Principal
+	principal Principal
 	kid, alg  string
-	key       any   // the key that verified it, compared by identity on hit
-	exp       int64 // unix nanoseconds; entries without exp are not cached
-	nbf       int64 // unix nanoseconds, 0 when absent
-	scopeOK   bool  // the validator's required scopes were all granted
+	key       any        // the key that verified it, compared by identity on hit
+	times     tokenTimes // entries without exp are not cached
+	scopeOK   bool       // the validator's required scopes were all granted
 }
 
 // tokenCache is a bounded, sharded map from the exact token string to its

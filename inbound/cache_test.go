@@ -26,6 +26,7 @@ func countVerifications(v *jwtValidator) *atomic.Int64 {
 	n := new(atomic.Int64)
 	for i := range v.algs {
 		v.algs[i].method = countingMethod{v.algs[i].method, n}
+		v.algs[i].hmac = nil // HS* through the counting golang-jwt method too
 	}
 	return n
 }

@@ -107,15 +107,15 @@ func newDPoPVerifier(o *DPoPOptions, now func() time.Time) (*dpopVerifier, error
 		names = defaultDPoPAlgorithms
 	}
 	if len(names) == 0 {
-		errs = append(errs, errors.New("inbound: DPoP: Algorithms is empty"))
+		errs = append(errs, newConfigError("BearerJWT", "DPoP: Algorithms is empty"))
 	}
 	for _, name := range names {
 		m := signingMethod(name)
 		switch {
 		case strings.EqualFold(name, "none") || strings.HasPrefix(name, "HS"):
-			errs = append(errs, fmt.Errorf("inbound: DPoP: %q is not an asymmetric algorithm", name))
+			errs = append(errs, newConfigError("BearerJWT", fmt.Sprintf("DPoP: %q is not an asymmetric algorithm", name)))
 		case m == nil:
-			errs = append(errs, fmt.Errorf("inbound: DPoP: unsupported algorithm %q", name))
+			errs = append(errs, newConfigError("BearerJWT", fmt.Sprintf("DPoP: unsupported algorithm %q", name)))
 		default:
 			d.algs = append(d.algs, algorithm{name: name, method: m})
 		}
@@ -123,14 +123,14 @@ func newDPoPVerifier(o *DPoPOptions, now func() time.Time) (*dpopVerifier, error
 	d.algNames = strings.Join(names, " ")
 	switch {
 	case d.window < 0 || d.window > time.Hour:
-		errs = append(errs, errors.New("inbound: DPoP: Window must be between 0 and 1h"))
+		errs = append(errs, newConfigError("BearerJWT", "DPoP: Window must be between 0 and 1h"))
 	case d.window == 0:
 		d.window = DefaultDPoPWindow
 	}
 	if o.Origin != "" {
 		u, ok := normalizeHTU(o.Origin)
 		if !ok || !strings.HasSuffix(u, "/") || strings.Count(u, "/") != 3 {
-			errs = append(errs, errors.New("inbound: DPoP: Origin must be scheme://host[:port] with no path"))
+			errs = append(errs, newConfigError("BearerJWT", "DPoP: Origin must be scheme://host[:port] with no path"))
 		}
 		d.origin = strings.TrimSuffix(u, "/")
 	}
@@ -188,7 +188,7 @@ func (d *dpopVerifier) parse(s string) (claims map[string]any, key any, _ *Error
 	if !ok {
 		return nil, nil, invalidProof("the DPoP proof is not a compact JWS")
 	}
-	hdr, err := strictObject(segs[0])
+	hdr, err := parseJSONObject(string(segs[0]))
 	if err != nil {
 		return nil, nil, invalidProof("the DPoP proof's header is malformed")
 	}
@@ -226,7 +226,7 @@ func (d *dpopVerifier) parse(s string) (claims map[string]any, key any, _ *Error
 		e.Err = err
 		return nil, nil, e
 	}
-	if claims, err = strictObject(segs[1]); err != nil {
+	if claims, err = parseJSONObject(string(segs[1])); err != nil {
 		return nil, nil, invalidProof("the DPoP proof's claims are malformed")
 	}
 	return claims, key, nil

@@ -376,14 +376,20 @@ func TestDPoPConfigErrors(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			o := o
 			_, err := BearerJWT(JWTOptions{Keys: staticTestKeys(t), Algorithms: []string{"RS256"}, DPoP: &o})
-			if err == nil {
-				t.Fatal("no error")
+			if !errors.Is(err, ErrInvalidConfig) {
+				t.Fatalf("err = %v, want ErrInvalidConfig", err)
 			}
 		})
 	}
 	_, err := BearerJWT(JWTOptions{Keys: staticTestKeys(t), Algorithms: []string{"RS256"}, ClientCertProxies: prefixes("10.0.0.0/8")})
 	if err == nil || !strings.Contains(err.Error(), "CertificateBound") {
 		t.Fatalf("ClientCertProxies without CertificateBound: %v", err)
+	}
+	// Every mistake at once, in one flat list.
+	_, err = BearerJWT(JWTOptions{Algorithms: []string{"RS256"}, DPoP: &DPoPOptions{Algorithms: []string{"HS256"}, Window: -1}})
+	j, ok := err.(interface{ Unwrap() []error })
+	if !ok || len(j.Unwrap()) != 3 {
+		t.Fatalf("want 3 joined errors, got %v", err)
 	}
 }
 

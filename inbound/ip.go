@@ -48,15 +48,15 @@ type IPOptions struct {
 func IPAllowlist(allowed []netip.Prefix, opts *IPOptions) (Validator, error) {
 	var errs []error
 	if len(allowed) == 0 {
-		errs = append(errs, errors.New("inbound: IPAllowlist: the allowlist is empty (it would refuse every request)"))
+		errs = append(errs, newConfigError("IPAllowlist", "the allowlist is empty (it would refuse every request)"))
 	}
 	v := &ipAllowlist{}
 	var err error
-	if v.allowed, err = cleanPrefixes("allowed", allowed); err != nil {
+	if v.allowed, err = cleanPrefixes("IPAllowlist", "allowed", allowed); err != nil {
 		errs = append(errs, err)
 	}
 	if opts != nil {
-		if v.trusted, err = cleanPrefixes("TrustedProxies", opts.TrustedProxies); err != nil {
+		if v.trusted, err = cleanPrefixes("IPAllowlist", "TrustedProxies", opts.TrustedProxies); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -68,16 +68,16 @@ func IPAllowlist(allowed []netip.Prefix, opts *IPOptions) (Validator, error) {
 
 // cleanPrefixes validates prefixes and unmaps IPv4-mapped ones, so that
 // ::ffff:10.0.0.0/104 matches 10.0.0.1 as the unmapped address it is.
-func cleanPrefixes(what string, in []netip.Prefix) ([]netip.Prefix, error) {
+func cleanPrefixes(ctor, what string, in []netip.Prefix) ([]netip.Prefix, error) {
 	out := make([]netip.Prefix, 0, len(in))
 	for _, p := range in {
 		if !p.IsValid() {
-			return nil, fmt.Errorf("inbound: IPAllowlist: invalid prefix in %s", what)
+			return nil, newConfigError(ctor, "invalid prefix in "+what)
 		}
 		if p.Addr().Is4In6() {
 			bits := p.Bits() - 96
 			if bits < 0 {
-				return nil, fmt.Errorf("inbound: IPAllowlist: %s: prefix %s is wider than the IPv4-mapped range", what, p)
+				return nil, newConfigError(ctor, fmt.Sprintf("%s: prefix %s is wider than the IPv4-mapped range", what, p))
 			}
 			p = netip.PrefixFrom(p.Addr().Unmap(), bits)
 		}

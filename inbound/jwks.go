@@ -1,6 +1,7 @@
 package inbound
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -143,15 +144,9 @@ func JWKS(rawURL string, opts *JWKSOptions) (KeySet, error) {
 	if opts != nil {
 		o = *opts
 	}
-	u, err := url.Parse(rawURL)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return nil, errors.New("inbound: JWKS: the URL must be an absolute http or https URL")
-	}
-	if !secureURL(u, o.AllowInsecureHTTP) {
-		return nil, errors.New("inbound: JWKS: the URL must be https (or set AllowInsecureHTTP)")
-	}
-	if o.Timeout < 0 || o.MinRefresh < 0 || o.MaxRefresh < 0 || o.UnknownKIDInterval < 0 || o.MaxBodySize < 0 {
-		return nil, errors.New("inbound: JWKS: durations and sizes must not be negative")
+	u, err := checkJWKSOptions(rawURL, &o)
+	if err != nil {
+		return nil, err
 	}
 	s := &jwksKeySet{
 		url:        rawURL,
@@ -194,9 +189,6 @@ func JWKS(rawURL string, opts *JWKSOptions) (KeySet, error) {
 	if s.maxRefresh == 0 {
 		s.maxRefresh = DefaultJWKSMaxRefresh
 	}
-	if s.maxRefresh < s.minRefresh {
-		return nil, errors.New("inbound: JWKS: MaxRefresh is shorter than MinRefresh")
-	}
 	if s.unknownInt == 0 {
 		s.unknownInt = DefaultJWKSUnknownKIDInterval
 	}
@@ -214,6 +206,27 @@ func JWKS(rawURL string, opts *JWKSOptions) (KeySet, error) {
 	s.wg.Add(1)
 	go s.run(f.next)
 	return s, nil
+}
+
+// checkJWKSOptions reports every mistake in the URL and options at once.
+func checkJWKSOptions(rawURL string, o *JWKSOptions) (*url.URL, error) {
+	var errs []error
+	bad := func(msg string) { errs = append(errs, newConfigError("JWKS", msg)) }
+	u, err := url.Parse(rawURL)
+	switch {
+	case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "":
+		bad("the URL must be an absolute http or https URL")
+	case !secureURL(u, o.AllowInsecureHTTP):
+		bad("the URL must be https (or set AllowInsecureHTTP)")
+	}
+	if o.Timeout < 0 || o.MinRefresh < 0 || o.MaxRefresh < 0 || o.UnknownKIDInterval < 0 || o.MaxBodySize < 0 {
+		bad("durations and sizes must not be negative")
+	}
+	minR, maxR := cmp.Or(o.MinRefresh, DefaultJWKSMinRefresh), cmp.Or(o.MaxRefresh, DefaultJWKSMaxRefresh)
+	if maxR < minR {
+		bad("MaxRefresh is shorter than MinRefresh")
+	}
+	return u, errors.Join(errs...)
 }
 
 // Key implements KeySet.
@@ -486,17 +499,21 @@ func reuseKeys(old *keyMap, entries []*keyEntry) *keyMap {
 // lists keys left out and why; err is set when the document is malformed or
 // holds no usable key.
 func parseJWKS(data []byte, allowSym bool) (entries []*keyEntry, skipped []error, err error) {
-	var doc struct {
-		Keys []json.RawMessage `json:"keys"`
+	// Read as strictly as tokens are (no duplicate names, valid UTF-8).
+	doc, err := parseJSONObject(string(data))
+	if err != nil {
+		return nil, nil, fmt.Errorf("the document is not a JWK Set: %w", err)
 	}
-	if err := json.Unmarshal(data, &doc); err != nil {
-		return nil, nil, errors.New("the document is not a JWK Set")
-	}
-	if doc.Keys == nil {
+	raw, present := doc["keys"]
+	if !present {
 		return nil, nil, errors.New("the document has no \"keys\" member")
 	}
+	keys, ok := raw.([]any)
+	if !ok {
+		return nil, nil, errors.New("the document's \"keys\" member is not an array")
+	}
 	count := map[string]int{}
-	for i, raw := range doc.Keys {
+	for i, raw := range keys {
 		e, err := parseJWK(raw, allowSym)
 		if err != nil {
 			skipped = append(skipped, fmt.Errorf("key %d skipped: %w", i, err))
@@ -520,11 +537,33 @@ func parseJWKS(data []byte, allowSym bool) (entries []*keyEntry, skipped []error
 	return kept, skipped, nil
 }
 
+// jwkMembers are the member names jwkset reads. encoding/json would match
+// them case-insensitively ("KTY" as "kty"); a JWK that spells one so is
+// skipped instead.
+var jwkMembers = [...]string{"kty", "use", "key_ops", "alg", "kid", "x5u", "x5c", "x5t", "x5t#S256",
+	"crv", "x", "y", "d", "n", "e", "p", "q", "dp", "dq", "qi", "oth", "r", "t", "k"}
+
 // parseJWK turns one JWK into a key entry, applying the skip rules of JWKS.
-func parseJWK(raw json.RawMessage, allowSym bool) (*keyEntry, error) {
-	var m jwkset.JWKMarshal
-	if err := json.Unmarshal(raw, &m); err != nil {
+func parseJWK(raw any, allowSym bool) (*keyEntry, error) {
+	obj, ok := raw.(map[string]any)
+	if !ok {
 		return nil, errors.New("not a JSON object")
+	}
+	for name := range obj {
+		for _, want := range jwkMembers {
+			if name != want && strings.EqualFold(name, want) {
+				return nil, fmt.Errorf("member name differs from %q only in case", want)
+			}
+		}
+	}
+	// Exact names now: encoding/json's folding cannot change the reading.
+	b, err := json.Marshal(obj)
+	if err != nil {
+		return nil, errors.New("not a JSON object")
+	}
+	var m jwkset.JWKMarshal
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, errors.New("a member has the wrong type")
 	}
 	if m.USE != "" && m.USE != jwkset.UseSig {
 		return nil, fmt.Errorf("use %q", m.USE)

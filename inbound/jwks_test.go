@@ -1,6 +1,7 @@
 package inbound
 
 import (
+	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/ed25519"
@@ -16,6 +17,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/gatehouse-go/gatehouse/internal/leakcheck"
@@ -125,17 +127,53 @@ func (s *jwksKeySet) refreshForTest() error {
 	return f.err
 }
 
-// eventually polls cond until it holds or a generous deadline passes. It
-// asserts on an outcome, never on how long it took.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
+// fakeIssuer serves a JWK Set from memory as an http.RoundTripper: no
+// network and no goroutine of its own, so that JWKS tests run inside a
+// synctest bubble, where time is fake and moves only when every goroutine
+// waits.
+type fakeIssuer struct {
+	mu           sync.Mutex
+	doc          []byte
+	status       int
+	cacheControl string
+	requests     atomic.Int64
+}
+
+const fakeIssuerURL = "https://issuer.example/jwks.json"
+
+func newFakeIssuer(doc []byte) *fakeIssuer { return &fakeIssuer{doc: doc, status: http.StatusOK} }
+
+func (f *fakeIssuer) set(doc []byte, status int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if doc != nil {
+		f.doc = doc
 	}
+	f.status = status
+}
+
+func (f *fakeIssuer) RoundTrip(r *http.Request) (*http.Response, error) {
+	f.requests.Add(1)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	h := http.Header{"Content-Type": {"application/json"}}
+	if f.cacheControl != "" {
+		h.Set("Cache-Control", f.cacheControl)
+	}
+	return &http.Response{StatusCode: f.status, Header: h, Body: io.NopCloser(bytes.NewReader(f.doc)), Request: r}, nil
+}
+
+func (f *fakeIssuer) client() *http.Client { return &http.Client{Transport: f} }
+
+// holds reports whether the set's current keys include kid, without the
+// unknown-kid refetch that Key would start.
+func (s *jwksKeySet) holds(kid string) bool {
+	m := s.keys.Load()
+	if m == nil {
+		return false
+	}
+	_, ok := m.byKID[kid]
+	return ok
 }
 
 func TestJWKSVerifiesTokens(t *testing.T) {
@@ -198,19 +236,25 @@ func TestJWKSRotation(t *testing.T) {
 }
 
 func TestJWKSBackgroundRefresh(t *testing.T) {
-	k := fixtures()
-	srv := newJWKSServer(t, jwksDoc(jwk(&k.rsa.PublicKey, map[string]any{"kid": "one"})))
-	srv.cacheControl = "public, max-age=0"
-	// max-age=0 is clamped up to MinRefresh.
-	ks := newJWKS(t, srv.URL, &JWKSOptions{MinRefresh: 10 * time.Millisecond, MaxRefresh: time.Hour, UnknownKIDInterval: time.Hour})
-	srv.set(jwksDoc(jwk(&k.rsa2.PublicKey, map[string]any{"kid": "two"})), http.StatusOK)
-	eventually(t, "the background refresh to pick up key two", func() bool {
-		_, err := ks.Key(context.Background(), "two", "RS256")
-		return err == nil
+	synctest.Test(t, func(t *testing.T) {
+		k := fixtures()
+		iss := newFakeIssuer(jwksDoc(jwk(&k.rsa.PublicKey, map[string]any{"kid": "one"})))
+		iss.cacheControl = "public, max-age=0"
+		// max-age=0 is clamped up to MinRefresh: the set is fetched again
+		// then, not before.
+		ks := newJWKS(t, fakeIssuerURL, &JWKSOptions{Client: iss.client(), MinRefresh: time.Minute, MaxRefresh: time.Hour, UnknownKIDInterval: time.Hour})
+		iss.set(jwksDoc(jwk(&k.rsa2.PublicKey, map[string]any{"kid": "two"})), http.StatusOK)
+		time.Sleep(time.Minute - time.Millisecond)
+		synctest.Wait()
+		if ks.holds("two") || iss.requests.Load() != 1 {
+			t.Fatalf("refreshed before MinRefresh (%d fetches)", iss.requests.Load())
+		}
+		time.Sleep(time.Millisecond)
+		synctest.Wait()
+		if !ks.holds("two") || ks.holds("one") || iss.requests.Load() != 2 {
+			t.Fatalf("not refreshed at MinRefresh (%d fetches)", iss.requests.Load())
+		}
 	})
-	if _, err := ks.Key(context.Background(), "one", "RS256"); !errors.Is(err, ErrUnknownKey) {
-		t.Fatalf("removed key: %v", err)
-	}
 }
 
 // Unchanged keys keep their identity across refreshes, so cached tokens stay
@@ -271,21 +315,28 @@ func TestJWKSEndpointDownKeepsLastGoodSet(t *testing.T) {
 	}
 }
 
+// TestJWKSUnavailableUntilFirstLoad: a set whose first fetch failed answers
+// 503 key_set_unavailable, and is retried within a second, not after
+// MinRefresh.
 func TestJWKSUnavailableUntilFirstLoad(t *testing.T) {
-	k := fixtures()
-	srv := newJWKSServer(t, []byte("down"))
-	srv.set(nil, http.StatusServiceUnavailable)
-	ks := newJWKS(t, srv.URL, &JWKSOptions{MinRefresh: 10 * time.Millisecond})
-	v := newTestValidator(t, func(o *JWTOptions) { o.Keys = ks })
-	tok := sign(t, jwt.SigningMethodRS256, k.rsa, "a", claims(nil))
-	_, err := v.Validate(bearerRequest(tok))
-	if e, ok := AsError(err); !ok || e.Status != http.StatusServiceUnavailable || e.Code != CodeKeySetUnavailable {
-		t.Fatalf("got %v", err)
-	}
-	srv.set(jwksDoc(jwk(&k.rsa.PublicKey, map[string]any{"kid": "a"})), http.StatusOK)
-	eventually(t, "a background retry to load the set", func() bool {
+	synctest.Test(t, func(t *testing.T) {
+		k := fixtures()
+		iss := newFakeIssuer([]byte("down"))
+		iss.set(nil, http.StatusServiceUnavailable)
+		ks := newJWKS(t, fakeIssuerURL, &JWKSOptions{Client: iss.client(), MinRefresh: time.Hour})
+		v := newTestValidator(t, func(o *JWTOptions) { o.Keys = ks })
+		tok := sign(t, jwt.SigningMethodRS256, k.rsa, "a", claims(nil))
 		_, err := v.Validate(bearerRequest(tok))
-		return err == nil
+		if e, ok := AsError(err); !ok || e.Status != http.StatusServiceUnavailable || e.Code != CodeKeySetUnavailable {
+			t.Fatalf("got %v", err)
+		}
+		synctest.Wait() // the on-demand fetch Validate started, still failing
+		iss.set(jwksDoc(jwk(&k.rsa.PublicKey, map[string]any{"kid": "a"})), http.StatusOK)
+		time.Sleep(firstRetry)
+		synctest.Wait()
+		if _, err := v.Validate(bearerRequest(tok)); err != nil {
+			t.Fatalf("not loaded by the first retry: %v", err)
+		}
 	})
 }
 
@@ -399,6 +450,9 @@ func TestParseJWKS(t *testing.T) {
 		{"unsupported alg skipped", []map[string]any{good, jwk(&k.rsa2.PublicKey, map[string]any{"kid": "oaep", "alg": "RSA-OAEP"})}, false, []string{"good"}},
 		{"alg not fitting the key skipped", []map[string]any{good, jwk(&k.ec.PublicKey, map[string]any{"kid": "ec", "alg": "ES384"})}, false, []string{"good"}},
 		{"private members ignored", []map[string]any{jwk(&k.ec.PublicKey, map[string]any{"kid": "ec", "d": b64(k.ec.D.Bytes())})}, false, []string{"ec"}},
+		{"KTY in upper case skipped", []map[string]any{good, renamed(jwk(&k.rsa2.PublicKey, map[string]any{"kid": "upper"}), "kty", "KTY")}, false, []string{"good"}},
+		{"N in upper case skipped", []map[string]any{good, renamed(jwk(&k.rsa2.PublicKey, map[string]any{"kid": "upper"}), "n", "N")}, false, []string{"good"}},
+		{"Kelvin sign for k skipped", []map[string]any{good, renamed(jwk(secret, map[string]any{"kid": "kelvin"}), "k", "\u212a")}, true, []string{"good"}},
 		{"padded base64 tolerated by the parser", []map[string]any{jwk(k.ed.Public(), map[string]any{"kid": "ed", "x": b64(k.ed.Public().(ed25519.PublicKey)) + "="})}, false, []string{"ed"}},
 	}
 	for _, tt := range tests {
@@ -419,11 +473,19 @@ func TestParseJWKS(t *testing.T) {
 			}
 		})
 	}
-	for _, bad := range []string{``, `[]`, `{}`, `{"keys":{}}`, `{"keys":[]}`, `{"keys":[1,"x",null]}`} {
+	dup := `{"keys":[{"kty":"OKP","crv":"Ed25519","kid":"a","x":"` + b64(k.ed.Public().(ed25519.PublicKey)) + `","kid":"b"}]}`
+	for _, bad := range []string{``, `[]`, `{}`, `{"keys":{}}`, `{"keys":[]}`, `{"keys":[1,"x",null]}`, dup, "{\"keys\":[],\"x\":\"\xff\"}"} {
 		if _, _, err := parseJWKS([]byte(bad), true); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
 	}
+}
+
+// renamed returns j with member from renamed to.
+func renamed(j map[string]any, from, to string) map[string]any {
+	j[to] = j[from]
+	delete(j, from)
+	return j
 }
 
 func TestMaxAge(t *testing.T) {
@@ -581,29 +643,21 @@ func TestJWKSPlainHTTP(t *testing.T) {
 // A set that never loaded tries again when asked for a key, instead of
 // waiting for its next scheduled retry, and without making the caller wait.
 func TestJWKSNeverLoadedFetchesOnDemand(t *testing.T) {
-	k := fixtures()
-	srv := newJWKSServer(t, []byte("down"))
-	srv.set(nil, http.StatusServiceUnavailable)
-	ks := newJWKS(t, srv.URL, &JWKSOptions{MinRefresh: time.Hour, UnknownKIDInterval: time.Hour})
-	srv.set(jwksDoc(jwk(&k.rsa.PublicKey, map[string]any{"kid": "a"})), http.StatusOK)
-	before, fetchesBefore := srv.requests.Load(), ks.fetches.Load()
-	if _, err := ks.Key(context.Background(), "a", "RS256"); !errors.Is(err, ErrKeySetUnavailable) {
-		t.Fatalf("err = %v, want ErrKeySetUnavailable at once", err)
-	}
-	// Key itself started a fetch: one is in flight, or already done.
-	ks.mu.Lock()
-	started := ks.flight != nil || ks.fetches.Load() > fetchesBefore
-	ks.mu.Unlock()
-	if !started {
-		t.Fatal("Key on a never-loaded set started no fetch")
-	}
-	eventually(t, "the on-demand fetch", func() bool {
-		_, err := ks.Key(context.Background(), "a", "RS256")
-		return err == nil
+	synctest.Test(t, func(t *testing.T) {
+		k := fixtures()
+		iss := newFakeIssuer([]byte("down"))
+		iss.set(nil, http.StatusServiceUnavailable)
+		ks := newJWKS(t, fakeIssuerURL, &JWKSOptions{Client: iss.client(), MinRefresh: time.Hour, UnknownKIDInterval: time.Hour})
+		iss.set(jwksDoc(jwk(&k.rsa.PublicKey, map[string]any{"kid": "a"})), http.StatusOK)
+		if _, err := ks.Key(context.Background(), "a", "RS256"); !errors.Is(err, ErrKeySetUnavailable) {
+			t.Fatalf("err = %v, want ErrKeySetUnavailable at once", err)
+		}
+		synctest.Wait() // no time passes: only the fetch Key started runs
+		if _, err := ks.Key(context.Background(), "a", "RS256"); err != nil {
+			t.Fatalf("after the on-demand fetch: %v", err)
+		}
+		if n := iss.requests.Load(); n != 2 {
+			t.Fatalf("%d fetches, want 2 (the first, then one on demand)", n)
+		}
 	})
-	// Rate-limited: one on-demand fetch for all those calls (the scheduled
-	// retry is seconds away).
-	if n := srv.requests.Load() - before; n > 2 {
-		t.Fatalf("%d fetches, want at most 2", n)
-	}
 }

@@ -3,7 +3,7 @@ package inbound
 import (
 	"fmt"
 	"net/http"
-	"net/http/httptest"
+	"sync"
 	"testing"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -33,71 +33,98 @@ func benchAlgs() []benchAlg {
 //   - first-sight: 64 distinct tokens in turn through a cache of one entry,
 //     so every call verifies the signature and pays the cache insertion and
 //     eviction too;
-//   - first-sight-nocache: the same with the cache off (CacheSize -1), which
-//     isolates what the cache's insertion costs on a miss;
+//   - first-sight-stream: 4096 distinct tokens through a cache of 256, which
+//     the stream fills and then keeps evicting from: first sight with a full
+//     cache. A token's entry survives the 3840 insertions until its turn
+//     comes again with probability (1-1/256)^3840 < 1e-6, so every call is
+//     a miss;
+//   - first-sight-nocache: the 64 tokens with the cache off (CacheSize -1),
+//     which isolates what the cache's insertion costs on a miss;
 //   - repeated: one token, answered by the verified-token cache;
-//   - golang-jwt: jwt.Parse of the same 64 tokens.
+//   - golang-jwt, golang-jwt-stream: jwt.Parse of the same 64 and 4096
+//     tokens.
+//
+// Compare first-sight-stream with golang-jwt-stream:
+//
+//	go test -run '^$' -bench 'BenchmarkValidate$/.*/(first-sight-stream|golang-jwt-stream)' -count 6 ./inbound/
 func BenchmarkValidate(b *testing.B) {
 	for _, a := range benchAlgs() {
-		toks := make([]string, 64)
-		reqs := make([]*http.Request, len(toks))
-		for i := range toks {
-			toks[i] = sign(b, a.method, a.signKey, a.kid, claims(map[string]any{"jti": fmt.Sprint(i), "scope": "read write"}))
-			reqs[i] = httptest.NewRequest(http.MethodGet, "/", nil)
-			reqs[i].Header.Set("Authorization", "Bearer "+toks[i])
-		}
+		few := sync.OnceValue(func() []string { return benchTokens(b, a, 64) })
+		many := sync.OnceValue(func() []string { return benchTokens(b, a, 4096) })
 		b.Run(a.name+"/first-sight", func(b *testing.B) {
-			v := newTestValidator(b, func(o *JWTOptions) { o.CacheSize = 1 })
-			b.ReportAllocs()
-			i := 0
-			for b.Loop() {
-				if _, err := v.Validate(reqs[i%len(reqs)]); err != nil {
-					b.Fatal(err)
-				}
-				i++
-			}
+			benchValidator(b, few(), 1)
+		})
+		b.Run(a.name+"/first-sight-stream", func(b *testing.B) {
+			benchValidator(b, many(), 256)
 		})
 		b.Run(a.name+"/first-sight-nocache", func(b *testing.B) {
-			v := newTestValidator(b, func(o *JWTOptions) { o.CacheSize = -1 })
-			b.ReportAllocs()
-			i := 0
-			for b.Loop() {
-				if _, err := v.Validate(reqs[i%len(reqs)]); err != nil {
-					b.Fatal(err)
-				}
-				i++
-			}
+			benchValidator(b, few(), -1)
 		})
 		b.Run(a.name+"/golang-jwt", func(b *testing.B) {
-			p := jwt.NewParser(
-				jwt.WithValidMethods([]string{a.name}),
-				jwt.WithExpirationRequired(),
-				jwt.WithIssuer("https://issuer.example"),
-				jwt.WithAudience("api"),
-				jwt.WithTimeFunc(fixedClock),
-			)
-			keyFunc := func(*jwt.Token) (any, error) { return a.pubKey, nil }
-			b.ReportAllocs()
-			i := 0
-			for b.Loop() {
-				if _, err := p.Parse(toks[i%len(toks)], keyFunc); err != nil {
-					b.Fatal(err)
-				}
-				i++
-			}
+			benchGolangJWT(b, a, few())
+		})
+		b.Run(a.name+"/golang-jwt-stream", func(b *testing.B) {
+			benchGolangJWT(b, a, many())
 		})
 		b.Run(a.name+"/repeated", func(b *testing.B) {
 			v := newTestValidator(b, nil)
-			if _, err := v.Validate(reqs[0]); err != nil {
+			r := bearerRequest(few()[0])
+			if _, err := v.Validate(r); err != nil {
 				b.Fatal(err)
 			}
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := v.Validate(reqs[0]); err != nil {
+				if _, err := v.Validate(r); err != nil {
 					b.Fatal(err)
 				}
 			}
 		})
+	}
+}
+
+// benchTokens signs n distinct tokens.
+func benchTokens(b *testing.B, a benchAlg, n int) []string {
+	toks := make([]string, n)
+	for i := range toks {
+		toks[i] = sign(b, a.method, a.signKey, a.kid, claims(map[string]any{"jti": fmt.Sprint(i), "scope": "read write"}))
+	}
+	return toks
+}
+
+// benchValidator validates toks in turn with a cache of cacheSize entries.
+func benchValidator(b *testing.B, toks []string, cacheSize int) {
+	reqs := make([]*http.Request, len(toks))
+	for i, tok := range toks {
+		reqs[i] = bearerRequest(tok)
+	}
+	v := newTestValidator(b, func(o *JWTOptions) { o.CacheSize = cacheSize })
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := v.Validate(reqs[i%len(reqs)]); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// benchGolangJWT parses toks in turn with golang-jwt and the same checks.
+func benchGolangJWT(b *testing.B, a benchAlg, toks []string) {
+	p := jwt.NewParser(
+		jwt.WithValidMethods([]string{a.name}),
+		jwt.WithExpirationRequired(),
+		jwt.WithIssuer("https://issuer.example"),
+		jwt.WithAudience("api"),
+		jwt.WithTimeFunc(fixedClock),
+	)
+	keyFunc := func(*jwt.Token) (any, error) { return a.pubKey, nil }
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := p.Parse(toks[i%len(toks)], keyFunc); err != nil {
+			b.Fatal(err)
+		}
+		i++
 	}
 }
 

@@ -51,14 +51,16 @@ func ExampleBearerJWT() {
 	p, err := v.Validate(r)
 	fmt.Println(p.Subject, p.Scopes, err)
 
-	// A refused request: the error carries the status and a stable code.
-	r.Header.Set("Authorization", "Bearer "+signed[:len(signed)-2]+"xx")
+	// A refused request: the same claims signed with another secret. The
+	// error carries the status, a stable code and a description.
+	forged, _ := tok.SignedString([]byte("not-the-secret-but-also-32-bytes-long"))
+	r.Header.Set("Authorization", "Bearer "+forged)
 	_, err = v.Validate(r)
 	e, _ := inbound.AsError(err)
-	fmt.Println(e.Status, e.Code)
+	fmt.Println(e.Status, e.Code, e.Description)
 	// Output:
 	// client-42 [payments:read payments:write] <nil>
-	// 401 invalid_token
+	// 401 invalid_token the token's signature is invalid
 }
 
 func ExampleJWKS() {

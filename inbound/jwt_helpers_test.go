@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -185,4 +186,17 @@ func code(err error) string {
 		return "not *Error: " + err.Error()
 	}
 	return e.Code
+}
+
+// flipSignatureBit flips bit i of the decoded signature of tok and encodes it
+// again, so that the token still passes every check before the signature's.
+func flipSignatureBit(t testing.TB, tok string, i int) string {
+	t.Helper()
+	dot := strings.LastIndexByte(tok, '.')
+	sig, err := base64.RawURLEncoding.DecodeString(tok[dot+1:])
+	if err != nil || len(sig)*8 <= i {
+		t.Fatalf("signature of %d bytes: %v", len(sig), err)
+	}
+	sig[i/8] ^= 1 << (i % 8)
+	return tok[:dot+1] + b64(sig)
 }

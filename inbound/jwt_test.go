@@ -25,11 +25,6 @@ func TestBearerJWTAttacks(t *testing.T) {
 	valid := sign(t, jwt.SigningMethodRS256, k.rsa, "rsa", claims(nil))
 	parts := strings.Split(valid, ".")
 
-	flipped := []byte(parts[2])
-	flipped[5] ^= 0x01 // a different base64 letter: one signature bit flipped
-	if flipped[5] == '.' {
-		t.Fatal("unexpected")
-	}
 	tamperedPayload := b64([]byte(`{"iss":"https://issuer.example","aud":"api","sub":"admin","exp":1800000000}`))
 
 	tests := []struct {
@@ -38,6 +33,7 @@ func TestBearerJWTAttacks(t *testing.T) {
 		token  string   // used as "Bearer <token>" when header is nil
 		status int
 		code   string
+		desc   string // the expected Description, when set
 	}{
 		{name: "valid RS256", token: valid, status: 200},
 		{name: "valid ES256", token: sign(t, jwt.SigningMethodES256, k.ec, "ec", claims(nil)), status: 200},
@@ -58,8 +54,13 @@ func TestBearerJWTAttacks(t *testing.T) {
 		{name: "unknown kid", token: sign(t, jwt.SigningMethodRS256, k.rsa, "nope", claims(nil)), status: 401, code: CodeUnknownKey},
 		{name: "missing exp", token: sign(t, jwt.SigningMethodRS256, k.rsa, "rsa", claims(map[string]any{"exp": nil})), status: 401, code: CodeInvalidToken},
 		{name: "exp as string", token: sign(t, jwt.SigningMethodRS256, k.rsa, "rsa", claims(map[string]any{"exp": "1800000000"})), status: 401, code: CodeInvalidToken},
-		{name: "tampered payload", token: parts[0] + "." + tamperedPayload + "." + parts[2], status: 401, code: CodeInvalidToken},
-		{name: "flipped signature bit", token: parts[0] + "." + parts[1] + "." + string(flipped), status: 401, code: CodeInvalidToken},
+		{name: "tampered payload", token: parts[0] + "." + tamperedPayload + "." + parts[2], status: 401, code: CodeInvalidToken, desc: "the token's signature is invalid"},
+		{name: "flipped signature bit (first)", token: flipSignatureBit(t, valid, 0), status: 401, code: CodeInvalidToken, desc: "the token's signature is invalid"},
+		{name: "flipped signature bit (middle)", token: flipSignatureBit(t, valid, 1000), status: 401, code: CodeInvalidToken, desc: "the token's signature is invalid"},
+		{name: "flipped signature bit (last)", token: flipSignatureBit(t, valid, 2047), status: 401, code: CodeInvalidToken, desc: "the token's signature is invalid"},
+		{name: "flipped ES256 signature bit", token: flipSignatureBit(t, sign(t, jwt.SigningMethodES256, k.ec, "ec", claims(nil)), 300), status: 401, code: CodeInvalidToken, desc: "the token's signature is invalid"},
+		{name: "flipped EdDSA signature bit", token: flipSignatureBit(t, sign(t, jwt.SigningMethodEdDSA, k.ed, "ed", claims(nil)), 7), status: 401, code: CodeInvalidToken, desc: "the token's signature is invalid"},
+		{name: "flipped HS256 signature bit", token: flipSignatureBit(t, sign(t, jwt.SigningMethodHS256, k.hmac, "hmac", claims(nil)), 255), status: 401, code: CodeInvalidToken, desc: "the token's signature is invalid"},
 		{name: "four segments", token: valid + ".e30", status: 401, code: CodeInvalidToken},
 		{name: "two segments", token: parts[0] + "." + parts[1], status: 401, code: CodeInvalidToken},
 		{name: "garbage", token: "not-a-jwt", status: 401, code: CodeInvalidToken},
@@ -110,6 +111,9 @@ func TestBearerJWTAttacks(t *testing.T) {
 			}
 			if e.Status != tt.status || e.Code != tt.code {
 				t.Fatalf("got %d %s (%v), want %d %s", e.Status, e.Code, err, tt.status, tt.code)
+			}
+			if tt.desc != "" && e.Description != tt.desc {
+				t.Fatalf("refused for %q, want %q", e.Description, tt.desc)
 			}
 			wantChallenge := ChallengeBearerError
 			if tt.code == CodeMissingToken {
@@ -311,6 +315,9 @@ func TestBearerJWTOptionsValidation(t *testing.T) {
 			}
 			if !strings.HasPrefix(err.Error(), "inbound: ") {
 				t.Fatalf("error %q lacks the package prefix", err)
+			}
+			if !errors.Is(err, ErrInvalidConfig) {
+				t.Fatalf("error %q does not wrap ErrInvalidConfig", err)
 			}
 		})
 	}

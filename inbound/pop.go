@@ -29,23 +29,34 @@ func newBinding(o *JWTOptions, now func() time.Time) (*binding, error) {
 	var errs []error
 	if len(o.ClientCertProxies) > 0 {
 		if !o.CertificateBound {
-			errs = append(errs, errors.New("inbound: BearerJWT: ClientCertProxies is set but CertificateBound is not"))
+			errs = append(errs, newConfigError("BearerJWT", "ClientCertProxies is set but CertificateBound is not"))
 		}
 		var err error
-		if b.proxies, err = cleanPrefixes("ClientCertProxies", o.ClientCertProxies); err != nil {
+		if b.proxies, err = cleanPrefixes("BearerJWT", "ClientCertProxies", o.ClientCertProxies); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	if o.DPoP != nil {
 		var err error
 		if b.dpop, err = newDPoPVerifier(o.DPoP, now); err != nil {
-			errs = append(errs, err)
+			errs = append(errs, unjoin(err)...)
 		}
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
 	return b, nil
+}
+
+// unjoin returns the errors an errors.Join made, or err alone.
+func unjoin(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
 }
 
 // validate is jwtValidator.Validate when proof of possession is on.

@@ -21,6 +21,15 @@ const DefaultRealm = "api"
 // cause.
 const CodeInternalError = "internal_error"
 
+// ErrInvalidConfig is wrapped by every error New returns for a bad
+// configuration; when the validator itself is misconfigured (see
+// inbound.CheckConfig), the error wraps inbound.ErrInvalidConfig too.
+var ErrInvalidConfig = errors.New("middleware: invalid configuration")
+
+// errZeroGuard is what a Guard not made by New answers every request with:
+// not an *inbound.Error, so it is a 500.
+var errZeroGuard = fmt.Errorf("%w: Guard not made by New", ErrInvalidConfig)
+
 // maxDescription caps error_description in the challenge: a header is no
 // place for an essay, and the full text is in the body anyway.
 const maxDescription = 200
@@ -69,7 +78,10 @@ type Options struct {
 // ginauth, echoauth) wraps a Guard, so that the same request gets the same
 // answer from each.
 //
-// A Guard is immutable and safe for concurrent use.
+// A Guard is immutable and safe for concurrent use. Make one with New: the
+// zero Guard (or a nil *Guard) has no validator, so its Check refuses every
+// request with an error wrapping ErrInvalidConfig, which WriteError answers
+// with 500. It never panics and never lets a request through.
 type Guard struct {
 	v        inbound.Validator
 	skip     func(*http.Request) bool
@@ -78,17 +90,14 @@ type Guard struct {
 	problem  bool
 	// challenge is `Bearer realm="…"`, computed once.
 	challenge string
-	// dpop is `DPoP realm="…"`, computed once.
-	dpop string
 }
 
 // New returns a Guard that checks requests with v. It fails when v is nil or
-// the options are invalid; nothing a Guard does later can fail for
-// configuration reasons.
+// says it is misconfigured (inbound.CheckConfig: an inbound.All of nothing),
+// or when the options are invalid, with every mistake at once
+// (errors.Join), each wrapping ErrInvalidConfig. Nothing a Guard does later
+// can fail for configuration reasons.
 func New(v inbound.Validator, opts *Options) (*Guard, error) {
-	if v == nil {
-		return nil, errors.New("middleware: nil Validator")
-	}
 	var o Options
 	if opts != nil {
 		o = *opts
@@ -96,10 +105,17 @@ func New(v inbound.Validator, opts *Options) (*Guard, error) {
 	if o.Realm == "" {
 		o.Realm = DefaultRealm
 	}
-	for i := 0; i < len(o.Realm); i++ {
-		if c := o.Realm[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
-			return nil, fmt.Errorf("middleware: invalid Realm %q: want printable ASCII without '\"' or '\\'", o.Realm)
-		}
+	var errs []error
+	if v == nil {
+		errs = append(errs, fmt.Errorf("%w: nil Validator", ErrInvalidConfig))
+	} else if err := inbound.CheckConfig(v); err != nil {
+		errs = append(errs, fmt.Errorf("%w: the Validator: %w", ErrInvalidConfig, err))
+	}
+	if !validRealm(o.Realm) {
+		errs = append(errs, fmt.Errorf("%w: invalid Realm %q: want printable ASCII without '\"' or '\\'", ErrInvalidConfig, o.Realm))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return &Guard{
 		v:         v,
@@ -108,8 +124,17 @@ func New(v inbound.Validator, opts *Options) (*Guard, error) {
 		onReject:  o.OnReject,
 		problem:   o.ProblemJSON,
 		challenge: `Bearer realm="` + o.Realm + `"`,
-		dpop:      `DPoP realm="` + o.Realm + `"`,
 	}, nil
+}
+
+// validRealm reports whether realm can be sent between quotes as it is.
+func validRealm(realm string) bool {
+	for i := 0; i < len(realm); i++ {
+		if c := realm[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 // Check validates r. On success it returns r with the Principal in its
@@ -118,6 +143,9 @@ func New(v inbound.Validator, opts *Options) (*Guard, error) {
 // returns r itself. On failure it returns a nil request and the validator's
 // error, which the caller passes to WriteError.
 func (g *Guard) Check(r *http.Request) (*http.Request, error) {
+	if g == nil || g.v == nil {
+		return nil, errZeroGuard
+	}
 	if g.skip != nil && g.skip(r) {
 		return r, nil
 	}
@@ -150,7 +178,7 @@ func (g *Guard) WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	h.Del("Content-Length")
 	switch e.Challenge {
 	case inbound.ChallengeBearer:
-		h.Set("WWW-Authenticate", g.challenge)
+		h.Set("WWW-Authenticate", g.bearerChallenge())
 		if e.DPoPAlgs != "" {
 			// The validator takes DPoP too (RFC 9449 §7.1).
 			h.Add("WWW-Authenticate", g.dpopChallenge(e, false))
@@ -166,7 +194,7 @@ func (g *Guard) WriteError(w http.ResponseWriter, r *http.Request, err error) {
 		h.Set("DPoP-Nonce", e.DPoPNonce)
 	}
 	var body []byte
-	if g.problem {
+	if g != nil && g.problem {
 		h.Set("Content-Type", "application/problem+json")
 		body = problemBody(e)
 	} else {
@@ -175,6 +203,15 @@ func (g *Guard) WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	w.WriteHeader(e.Status)
 	_, _ = w.Write(body)
+}
+
+// bearerChallenge is `Bearer realm="…"`, with the default realm for a Guard
+// not made by New.
+func (g *Guard) bearerChallenge() string {
+	if g == nil || g.challenge == "" {
+		return `Bearer realm="` + DefaultRealm + `"`
+	}
+	return g.challenge
 }
 
 // responseError returns the *inbound.Error to render for err.
@@ -193,7 +230,7 @@ func responseError(err error) *inbound.Error {
 // errorChallenge returns the RFC 6750 §3 challenge for a refused token.
 func (g *Guard) errorChallenge(e *inbound.Error) string {
 	var b strings.Builder
-	b.WriteString(g.challenge)
+	b.WriteString(g.bearerChallenge())
 	writeErrorAttrs(&b, e.BearerError(), e.Description)
 	return b.String()
 }
@@ -202,7 +239,8 @@ func (g *Guard) errorChallenge(e *inbound.Error) string {
 // algs="…"`, with error attributes when withError is set.
 func (g *Guard) dpopChallenge(e *inbound.Error, withError bool) string {
 	var b strings.Builder
-	b.WriteString(g.dpop)
+	b.WriteString("DPoP")
+	b.WriteString(strings.TrimPrefix(g.bearerChallenge(), "Bearer"))
 	if e.DPoPAlgs != "" && quotable(e.DPoPAlgs) {
 		b.WriteString(`, algs="`)
 		b.WriteString(e.DPoPAlgs)
@@ -226,7 +264,7 @@ func writeErrorAttrs(b *strings.Builder, code, desc string) {
 }
 
 // quotable reports whether s may appear in a quoted-string as it is:
-// printable ASCII without '"' or '\'.
+// printable ASCII without '"' or '\\', at most 1 KiB.
 func quotable(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {

@@ -353,3 +353,60 @@ func TestHooksNeverSeeTheKey(t *testing.T) {
 		}
 	}
 }
+
+// TestNewRefusesMisconfiguredValidator: an All of nothing is found at
+// construction, not by answering 500 to every request.
+func TestNewRefusesMisconfiguredValidator(t *testing.T) {
+	for name, v := range map[string]inbound.Validator{
+		"All of nothing":        inbound.All(),
+		"All with nil":          inbound.All(inbound.UserAgent(), nil),
+		"nested All of nothing": inbound.All(inbound.UserAgent(), inbound.All()),
+	} {
+		t.Run(name, func(t *testing.T) {
+			g, err := middleware.New(v, nil)
+			if err == nil || g != nil {
+				t.Fatal("accepted")
+			}
+			if !errors.Is(err, middleware.ErrInvalidConfig) || !errors.Is(err, inbound.ErrInvalidConfig) {
+				t.Fatalf("%v wraps neither sentinel", err)
+			}
+		})
+	}
+}
+
+// TestNewJoinsErrors: every mistake at once.
+func TestNewJoinsErrors(t *testing.T) {
+	_, err := middleware.New(nil, &middleware.Options{Realm: `a"b`})
+	if !errors.Is(err, middleware.ErrInvalidConfig) {
+		t.Fatalf("%v does not wrap ErrInvalidConfig", err)
+	}
+	for _, want := range []string{"nil Validator", "invalid Realm"} {
+		if !strings.Contains(fmt.Sprint(err), want) {
+			t.Errorf("%q missing from %v", want, err)
+		}
+	}
+}
+
+// TestZeroGuard: a Guard not made by New refuses every request with a 500,
+// never panics, never lets a request through.
+func TestZeroGuard(t *testing.T) {
+	for name, g := range map[string]*middleware.Guard{"zero": {}, "nil": nil} {
+		t.Run(name, func(t *testing.T) {
+			r := httptest.NewRequest(http.MethodGet, "/", nil)
+			out, err := g.Check(r)
+			if out != nil || !errors.Is(err, middleware.ErrInvalidConfig) {
+				t.Fatalf("Check: %v, %v", out, err)
+			}
+			w := httptest.NewRecorder()
+			g.WriteError(w, r, err)
+			if w.Code != http.StatusInternalServerError || strings.Contains(w.Body.String(), "New") {
+				t.Fatalf("%d %s", w.Code, w.Body)
+			}
+			w = httptest.NewRecorder()
+			g.WriteError(w, r, &inbound.Error{Status: 401, Code: inbound.CodeMissingToken, Challenge: inbound.ChallengeBearer})
+			if got := w.Header().Get("WWW-Authenticate"); got != `Bearer realm="api"` {
+				t.Fatalf("challenge %q", got)
+			}
+		})
+	}
+}

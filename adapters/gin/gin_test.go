@@ -1,6 +1,7 @@
 package ginauth_test
 
 import (
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -24,7 +25,7 @@ func TestRequire(t *testing.T) {
 	}{
 		{"accepted", inbound.ValidatorFunc(func(*http.Request) (*inbound.Principal, error) { return alice, nil }), 200, true, alice},
 		{"accepted, nobody", inbound.UserAgent(), 200, true, nil},
-		{"refused", inbound.All(), 500, false, nil},
+		{"refused", inbound.ValidatorFunc(func(*http.Request) (*inbound.Principal, error) { return nil, errors.New("store down") }), 500, false, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

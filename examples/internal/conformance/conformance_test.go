@@ -236,7 +236,7 @@ func apiKeyGuards(t *testing.T) map[string]*middleware.Guard {
 		"internal": must(inbound.ValidatorFunc(func(*http.Request) (*inbound.Principal, error) {
 			return nil, errors.New("pq: password authentication failed for user admin, password hunter2")
 		}), nil),
-		"empty-all": must(inbound.All(), nil),
+		"zero-guard": {}, // not made by New: refuses everything, never panics
 	}
 }
 
@@ -260,7 +260,7 @@ func TestAPIKeyConformance(t *testing.T) {
 		{name: "key store down", guard: "down", header: []string{"access_token", prodKey, ua, "app/1.0"}, status: 503, code: inbound.CodeKeyStoreUnavailable},
 		{name: "User-Agent alone, no principal", guard: "useragent", header: []string{ua, "app/1.0"}, status: 200, body: "ok -"},
 		{name: "non-inbound error is a generic 500", guard: "internal", status: 500, code: middleware.CodeInternalError},
-		{name: "All of nothing fails closed", guard: "empty-all", status: 500, code: middleware.CodeInternalError},
+		{name: "a zero Guard fails closed", guard: "zero-guard", status: 500, code: middleware.CodeInternalError},
 	}
 	runTable(t, apiKeyGuards(t), cases)
 }

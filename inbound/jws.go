@@ -1,0 +1,153 @@
+package inbound
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+)
+
+// jws is a compact JWS split and decoded, not yet verified.
+type jws struct {
+	alg, kid     string
+	method       *algorithm
+	signingInput []byte // header.payload, as signed
+	payload      string
+	sig          []byte
+}
+
+// isB64URL reports whether c may appear in an unpadded base64url segment.
+// Go's base64 decoder skips CR and LF even in strict mode, so the token's
+// alphabet is checked first.
+func isB64URL(c byte) bool { return b64URLAlphabet[c] }
+
+// b64URLAlphabet is the base64url alphabet as a table: one load per byte of
+// the token.
+var b64URLAlphabet = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_'
+	}
+	return t
+}()
+
+// splitJWS finds the two dots of a compact JWS, checking on the way that
+// every other byte is of the base64url alphabet.
+func splitJWS(tok string) (dot1, dot2 int, err *Error) {
+	dot1, dot2 = -1, -1
+	for i := 0; i < len(tok); i++ {
+		c := tok[i]
+		if c != '.' {
+			if !isB64URL(c) {
+				return 0, 0, invalidToken("the token is not base64url")
+			}
+			continue
+		}
+		switch {
+		case dot1 < 0:
+			dot1 = i
+		case dot2 < 0:
+			dot2 = i
+		default:
+			return 0, 0, invalidToken("the token does not have three segments")
+		}
+	}
+	switch {
+	case dot2 < 0:
+		return 0, 0, invalidToken("the token does not have three segments")
+	case dot1 == 0 || dot2 == len(tok)-1:
+		// The payload may be empty in a JWS, never the header or signature.
+		return 0, 0, invalidToken("the token has an empty header or signature")
+	}
+	return dot1, dot2, nil
+}
+
+// decodeJWS splits a compact JWS into exactly three strict base64url segments,
+// decodes its protected header and checks it (see checkHeader). It verifies
+// nothing.
+func (v *jwtValidator) decodeJWS(tok string) (jws, *Error) {
+	var d jws
+	dot1, dot2, serr := splitJWS(tok)
+	if serr != nil {
+		return d, serr
+	}
+	// One buffer for the decoded segments and a copy of the token (the
+	// decoder reads bytes), and one string for the header and payload text,
+	// which the claims' strings share.
+	hn, pn, sn := v.b64.DecodedLen(dot1), v.b64.DecodedLen(dot2-dot1-1), v.b64.DecodedLen(len(tok)-dot2-1)
+	buf := make([]byte, hn+pn+sn+len(tok))
+	raw := buf[hn+pn+sn:]
+	copy(raw, tok)
+	hl, err := v.b64.Decode(buf, raw[:dot1])
+	if err != nil {
+		return d, invalidToken("the token header is not strict base64url")
+	}
+	pl, err := v.b64.Decode(buf[hl:hl+pn], raw[dot1+1:dot2])
+	if err != nil {
+		return d, invalidToken("the token payload is not strict base64url")
+	}
+	n, err := v.b64.Decode(buf[hn+pn:hn+pn+sn], raw[dot2+1:])
+	if err != nil {
+		return d, invalidToken("the token signature is not strict base64url")
+	}
+	d.sig = buf[hn+pn : hn+pn+n]
+	text := string(buf[:hl+pl])
+	d.payload = text[hl:]
+	d.signingInput = raw[:dot2]
+	herr := v.checkHeader(&d, text[:hl])
+	return d, herr
+}
+
+// checkHeader reads the protected header into d and checks the algorithm
+// against the allowlist and the crit parameter.
+func (v *jwtValidator) checkHeader(d *jws, hdr string) *Error {
+	// Read strictly (see strictjson.go): exact member names, valid UTF-8,
+	// no duplicates. Members the validator must never act on (jwk, jku, x5u,
+	// x5c) are read and ignored.
+	h, err := parseHeader(hdr)
+	if err != nil {
+		return newTokenError(CodeInvalidToken, "the token header is malformed", err)
+	}
+	if !h.hasAlg {
+		return invalidToken("the token header has no algorithm")
+	}
+	if d.method = v.allowed(h.alg); d.method == nil {
+		return invalidToken("the token's algorithm is not allowed")
+	}
+	d.alg, d.kid = d.method.name, h.kid
+	// No JWS extension is understood here, so any crit is refused
+	// (RFC 7515 §4.1.11).
+	if h.crit {
+		return invalidToken("the token has unsupported critical header parameters")
+	}
+	return nil
+}
+
+// verifyJWS looks up the key for d and checks the signature with it.
+func (v *jwtValidator) verifyJWS(ctx context.Context, d *jws) (any, *Error) {
+	key, err := v.keys.Key(ctx, d.kid, d.alg)
+	if err != nil {
+		return nil, keySetError(err)
+	}
+	// Checked again here so that a faulty KeySet cannot cause confusion.
+	if !keyFitsAlg(key, d.alg) {
+		return nil, newTokenError(CodeInvalidToken, "the key for the token does not fit its algorithm", ErrWrongKeyType)
+	}
+	if err := d.method.verify(d.signingInput, d.sig, key); err != nil {
+		return nil, newTokenError(CodeInvalidToken, "the token's signature is invalid", err)
+	}
+	return key, nil
+}
+
+func keySetError(err error) *Error {
+	switch {
+	case errors.Is(err, ErrUnknownKey):
+		return newTokenError(CodeUnknownKey, "no key matches the token", err)
+	case errors.Is(err, ErrWrongKeyType):
+		return newTokenError(CodeInvalidToken, "the key for the token does not fit its algorithm", err)
+	default:
+		if !errors.Is(err, ErrKeySetUnavailable) {
+			err = fmt.Errorf("%w: %w", ErrKeySetUnavailable, err)
+		}
+		return &Error{Status: http.StatusServiceUnavailable, Code: CodeKeySetUnavailable, Description: "the signing keys are unavailable", Err: err}
+	}
+}
