@@ -129,6 +129,10 @@ func (a ClientAssertion) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(a.S
 // LogValue makes slog log String, never the key.
 func (a ClientAssertion) LogValue() slog.Value { return slog.StringValue(a.String()) }
 
+// MarshalJSON encodes String: the key never reaches JSON, also when the
+// assertion is nested in a value that is marshalled.
+func (a ClientAssertion) MarshalJSON() ([]byte, error) { return json.Marshal(a.String()) }
+
 func keyKind(k crypto.Signer) string {
 	if k == nil {
 		return "nil"

@@ -10,6 +10,7 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -116,10 +117,37 @@ func TestClientAssertionRedacted(t *testing.T) {
 	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	a := ClientAssertion{Key: key, KeyID: "k1"}
 	d := fmt.Sprint(key.D)
-	for _, s := range []string{fmt.Sprintf("%v", a), fmt.Sprintf("%+v", a), fmt.Sprintf("%#v", &a), a.LogValue().String()} {
+	nested, _ := json.Marshal(struct{ CC ClientCredentials }{ClientCredentials{Assertion: &a}})
+	direct, _ := json.Marshal(struct{ A *ClientAssertion }{&a})
+	for _, s := range []string{fmt.Sprintf("%v", a), fmt.Sprintf("%+v", a), fmt.Sprintf("%#v", &a), a.LogValue().String(), string(direct)} {
 		if strings.Contains(s, d) || !strings.Contains(s, "REDACTED") {
 			t.Errorf("printed %q", s)
 		}
+	}
+	if strings.Contains(string(nested), d) {
+		t.Errorf("nested JSON %s holds the key", nested)
+	}
+}
+
+func TestValidateClientAuth(t *testing.T) {
+	ec, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	for name, tt := range map[string]struct {
+		c  ClientCredentials
+		ok bool
+	}{
+		"private_key_jwt":             {ClientCredentials{AuthStyle: AuthPrivateKeyJWT, Assertion: &ClientAssertion{Key: ec}}, true},
+		"private_key_jwt without key": {ClientCredentials{AuthStyle: AuthPrivateKeyJWT}, false},
+		"private_key_jwt, bad alg":    {ClientCredentials{AuthStyle: AuthPrivateKeyJWT, Assertion: &ClientAssertion{Key: ec, Algorithm: "PS256"}}, false},
+		"tls_client_auth":             {ClientCredentials{AuthStyle: AuthTLSClient}, true},
+		"tls_client_auth with secret": {ClientCredentials{AuthStyle: AuthTLSClient, ClientSecret: "x"}, false},
+	} {
+		t.Run(name, func(t *testing.T) {
+			tt.c.TokenURL, tt.c.ClientID = "https://as.example/token", "c"
+			err := tt.c.Validate()
+			if tt.ok != (err == nil) || (err != nil && !errors.Is(err, ErrInvalidConfig)) {
+				t.Fatalf("Validate = %v", err)
+			}
+		})
 	}
 }
 

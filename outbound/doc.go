@@ -7,29 +7,56 @@
 //     the request body can be replayed.
 //   - Header and UserAgent set a fixed header, such as Asaas's access_token API
 //     key and the User-Agent it requires.
+//   - AllowHosts refuses requests to any host not listed, before anything is
+//     sent.
+//
+// # Tokens and their states
 //
 // A Source caches the token a Fetcher returns and refreshes it ahead of
-// expiry. A cached token is fresh until Expiry-RefreshAhead (then returned with
-// one atomic load, no lock and no allocation), stale until Expiry-ExpiryMargin
-// (still returned, while one background refresh runs), then expired. Every
-// fetch goes through a singleflight group, so a thousand goroutines at expiry
-// cause one call to the token endpoint; with refreshes ahead of expiry, none of
-// them waits for it. Failed fetches back off exponentially with jitter and
-// honour Retry-After; while a usable token exists, callers never see them.
+// expiry. A cached token is in one of three states:
+//
+//   - fresh, until Expiry-RefreshAhead: returned with one atomic load, no lock
+//     and no allocation;
+//   - stale, until Expiry-ExpiryMargin: still returned, while one background
+//     refresh runs;
+//   - expired: not used; callers wait for a fetch, each on its own context.
+//
+// Every fetch goes through a singleflight group, so a thousand goroutines at
+// expiry cause one call to the token endpoint; with refreshes ahead of
+// expiry, none of them waits for it. Failed fetches back off exponentially
+// (from MinBackoff, with jitter above it) and honour Retry-After; while a
+// usable token exists, callers never see them. With the default clock these
+// thresholds are kept on the monotonic clock, so a step of the wall clock
+// moves none of them; an injected clock that steps back makes a token's age
+// unknown, and the token is refreshed.
 //
 // Two Fetchers cover the token endpoints of the supported providers:
 // ClientCredentials for OAuth2's client credentials grant (Efí), and
 // JSONFetcher for JSON logins that are not OAuth2 (SoPague, DiviPay, the
-// Banking API). The packages under outbound/ (efi, sopague, divipay,
-// bankingapi, asaas) configure them into a ready *http.Client per provider;
-// outbound/mtls provides client certificates, and outbound/providertest fake
-// providers for tests.
+// Banking API). Their Validate methods report every configuration error at
+// once. A token value that cannot be sent in a header (control bytes, DEL),
+// an empty one, or a token_type other than Bearer is refused on arrival with
+// ErrInvalidResponse, never cached or sent. The packages under outbound/
+// (efi, sopague, divipay, bankingapi, asaas) configure them into a ready
+// *http.Client per provider; outbound/mtls provides client certificates, and
+// outbound/providertest fake providers for tests.
+//
+// # Keeping credentials secret
+//
+// Bearer and Header never attach their credential to a request that follows a
+// redirect to another scheme, host or port than the client first sent it to,
+// as net/http does for an Authorization header the caller set.
 //
 // Failures are *Error values carrying the provider's status, error code and
-// message; errors.Is matches them against ErrInvalidCredentials, ErrForbidden,
-// ErrRateLimited, ErrUnavailable and ErrInvalidResponse. No credential appears
-// in an error, and Token, ClientCredentials and JSONFetcher redact their
-// secrets when printed.
+// message; errors.Is matches them against ErrInvalidCredentials,
+// ErrForbidden, ErrRateLimited, ErrUnavailable, ErrTLSConfig and
+// ErrInvalidResponse. The provider's text is scrubbed of every secret the
+// token request sent, as some endpoints echo the rejected value.
+//
+// Token, ClientCredentials, JSONFetcher and the presets' Configs redact their
+// secrets in every fmt verb, in slog (LogValue) and in encoding/json
+// (MarshalJSON), so that they stay redacted also when nested inside another
+// value that slog's JSON handler or encoding/json prints field by field.
 //
 // A client for an OAuth2 API:
 //
@@ -39,6 +66,7 @@
 //		ClientSecret: os.Getenv("CLIENT_SECRET"),
 //	}, nil)
 //	client := &http.Client{Transport: outbound.Chain(nil,
+//		outbound.AllowHosts("api.example.com"),
 //		outbound.UserAgent("shop/1.0"),
 //		outbound.Bearer(src),
 //	)}

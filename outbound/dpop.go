@@ -33,7 +33,7 @@ type DPoPProver struct {
 	jwk json.RawMessage
 	now func() time.Time
 
-	nonces sync.Map // scheme://host -> string
+	nonces sync.Map // origin -> string
 }
 
 // DPoPProverOptions configures NewDPoPProver. Nil means the defaults.
@@ -108,10 +108,8 @@ func (p *DPoPProver) Proof(method string, u *url.URL, accessToken string) (strin
 	return jose.Sign(p.key, p.alg, hb, cb)
 }
 
-func origin(u *url.URL) string { return strings.ToLower(u.Scheme + "://" + u.Host) }
-
 func (p *DPoPProver) nonce(u *url.URL) string {
-	n, _ := p.nonces.Load(origin(u))
+	n, _ := p.nonces.Load(originOf(u))
 	s, _ := n.(string)
 	return s
 }
@@ -123,7 +121,7 @@ func (p *DPoPProver) noteNonce(u *url.URL, h http.Header) bool {
 	if n == "" || !validNonce(n) {
 		return false
 	}
-	old, loaded := p.nonces.Swap(origin(u), n)
+	old, loaded := p.nonces.Swap(originOf(u), n)
 	return !loaded || old.(string) != n
 }
 
@@ -191,7 +189,7 @@ type dpopTransport struct {
 func (t *dpopTransport) CloseIdleConnections() { CloseIdleConnections(t.next) }
 
 func (t *dpopTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if redirectedElsewhere(req) {
+	if !firstHop(req) {
 		return t.next.RoundTrip(req)
 	}
 	tok, err := t.src.Token(req.Context())
@@ -250,14 +248,4 @@ func (t *dpopTransport) authorize(req *http.Request, tok Token) (*http.Request, 
 	r2 := withHeader(req, "Authorization", []string{"DPoP " + tok.Value})
 	r2.Header["Dpop"] = []string{proof}
 	return r2, nil
-}
-
-// redirectedElsewhere reports whether req follows a redirect to a host other
-// than the one the first request of its chain went to.
-func redirectedElsewhere(req *http.Request) bool {
-	first := req
-	for first.Response != nil && first.Response.Request != nil {
-		first = first.Response.Request
-	}
-	return first != req && !strings.EqualFold(first.URL.Host, req.URL.Host)
 }

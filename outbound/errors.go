@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -28,6 +30,12 @@ var (
 	// ErrInvalidResponse: the provider answered with a body that could not be
 	// understood (no token, malformed JSON, bad expiry).
 	ErrInvalidResponse = errors.New("outbound: invalid token response")
+	// ErrTLSConfig: the TLS handshake failed for a reason that configuration
+	// must fix: the server requires a client certificate that was not sent
+	// or refused it, the server's certificate is not trusted (unknown
+	// authority, wrong host name), or the client's certificates have all
+	// expired (mtls.ErrExpired). It is permanent: no tight retry helps.
+	ErrTLSConfig = errors.New("outbound: TLS configuration failure")
 	// ErrHostNotAllowed: a provider client was asked to send its credentials
 	// to a host other than the provider's. The request was not sent.
 	ErrHostNotAllowed = errors.New("outbound: host not allowed for these credentials")
@@ -116,6 +124,8 @@ func (e *Error) Is(target error) bool {
 		return e.Status == http.StatusTooManyRequests
 	case ErrUnavailable:
 		return e.Status >= 500 || (e.Status == 0 && e.Err != nil && transient(e.Err))
+	case ErrTLSConfig:
+		return e.Status == 0 && e.Err != nil && tlsConfigFailure(e.Err)
 	}
 	return false
 }
@@ -124,27 +134,63 @@ func (e *Error) Is(target error) bool {
 // may pass (a refused connection, a timeout), rather than a mistake to fix
 // (an untrusted certificate, a configuration error).
 func transient(err error) bool {
-	var (
-		unknownCA   x509.UnknownAuthorityError
-		invalidCert x509.CertificateInvalidError
-		hostname    x509.HostnameError
-		verify      *tls.CertificateVerificationError
-	)
 	switch {
 	case errors.Is(err, ErrInvalidResponse), errors.Is(err, ErrInvalidCredentials), errors.Is(err, ErrForbidden),
-		errors.Is(err, ErrInvalidConfig), errors.Is(err, ErrHostNotAllowed):
-		return false
-	case errors.As(err, &unknownCA), errors.As(err, &invalidCert), errors.As(err, &hostname), errors.As(err, &verify):
+		errors.Is(err, ErrInvalidConfig), errors.Is(err, ErrHostNotAllowed), tlsConfigFailure(err):
 		return false
 	}
 	return true
 }
 
+// tlsConfigFailure reports whether err is a TLS failure that configuration
+// must fix (see ErrTLSConfig).
+func tlsConfigFailure(err error) bool {
+	var (
+		unknownCA   x509.UnknownAuthorityError
+		invalidCert x509.CertificateInvalidError
+		hostname    x509.HostnameError
+		verify      *tls.CertificateVerificationError
+		alert       tls.AlertError
+		op          *net.OpError
+	)
+	switch {
+	case errors.Is(err, ErrTLSConfig):
+		return true
+	case errors.As(err, &unknownCA), errors.As(err, &invalidCert), errors.As(err, &hostname), errors.As(err, &verify):
+		return true
+	case errors.As(err, &alert):
+		// An alert this side raised, e.g. by mtls when every client
+		// certificate has expired.
+		return configAlert(uint8(alert))
+	case errors.As(err, &op) && op.Op == "remote error":
+		// An alert the server sent. crypto/tls reports it with an
+		// unexported uint8 type; its code is read without matching text.
+		v := reflect.ValueOf(op.Err)
+		return v.Kind() == reflect.Uint8 && v.Type().PkgPath() == "crypto/tls" && configAlert(uint8(v.Uint()))
+	}
+	return false
+}
+
+// configAlert reports whether a TLS alert code (RFC 8446 §6.2) reports a
+// mismatch of configuration: handshake_failure (no common parameters, or, in
+// TLS 1.2, no client certificate), a certificate problem (bad_certificate,
+// unsupported_certificate, certificate_revoked, certificate_expired,
+// certificate_unknown, unknown_ca, certificate_required), protocol_version or
+// insufficient_security.
+func configAlert(code uint8) bool {
+	switch code {
+	case 40, 42, 43, 44, 45, 46, 48, 70, 71, 116:
+		return true
+	}
+	return false
+}
+
 // Permanent reports whether retrying the same request cannot succeed: the
-// provider refused the credentials (401) or the access (403).
+// provider refused the credentials (401) or the access (403), or the TLS
+// configuration is wrong (ErrTLSConfig).
 func (e *Error) Permanent() bool {
 	return e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden ||
-		errors.Is(e.Err, ErrInvalidCredentials) || errors.Is(e.Err, ErrForbidden)
+		errors.Is(e.Err, ErrInvalidCredentials) || errors.Is(e.Err, ErrForbidden) || e.Is(ErrTLSConfig)
 }
 
 func isSentinel(err error) bool {
@@ -161,12 +207,18 @@ func isSentinel(err error) bool {
 // {error, error_description}, Asaas's {errors:[{code, description}]},
 // DiviPay's {statusCode, message, error}), and honours Retry-After.
 func ResponseError(op string, resp *http.Response) *Error {
+	return responseError(op, resp, nil)
+}
+
+// responseError is ResponseError with the credentials the request sent
+// scrubbed from the provider's text.
+func responseError(op string, resp *http.Response, sent secrets) *Error {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, MaxErrorBody))
 	e := &Error{Op: op, Status: resp.StatusCode}
 	if resp.Request != nil && resp.Request.URL != nil {
 		e.URL = redactURL(resp.Request.URL.String())
 	}
-	e.Code, e.Message = parseErrorBody(body)
+	e.Code, e.Message = parseErrorBody(body, sent)
 	e.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 	return e
 }
@@ -175,7 +227,9 @@ func ResponseError(op string, resp *http.Response) *Error {
 // hostile or broken endpoint cannot make error strings huge.
 const maxErrorText = 512
 
-func parseErrorBody(body []byte) (code, message string) {
+// parseErrorBody returns the provider's error code and message, without
+// the secrets the request sent, clipped.
+func parseErrorBody(body []byte, sent secrets) (code, message string) {
 	var v struct {
 		// OAuth2 (RFC 6749 §5.2) and DiviPay's {statusCode, message, error}.
 		// Either may be a string or, in some frameworks (NestJS validation
@@ -209,7 +263,9 @@ func parseErrorBody(body []byte) (code, message string) {
 	default:
 		code, message = errStr, msg
 	}
-	return clip(code), clip(message)
+	// Scrubbed before clipping, so that no secret is cut in two and half
+	// of it kept.
+	return clip(sent.scrub(code)), clip(sent.scrub(message))
 }
 
 // jsonText returns a JSON string's value, or a list of strings joined with
@@ -250,18 +306,29 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 	if v == "" {
 		return 0
 	}
-	if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
-		if n < 0 {
-			return 0
-		}
-		return time.Duration(n) * time.Second
+	if d, ok := parseDelaySeconds(strings.TrimSpace(v)); ok {
+		return d
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		if d := t.Sub(now); d > 0 {
-			return d
+			return min(d, MaxRetryAfter)
 		}
 	}
 	return 0
+}
+
+// parseDelaySeconds reads delay-seconds (1*DIGIT). A delay too large to
+// represent is clamped to MaxRetryAfter, never wrapped round to a negative
+// duration.
+func parseDelaySeconds(v string) (time.Duration, bool) {
+	if v == "" || strings.TrimLeft(v, "0123456789") != "" {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n > int64(MaxRetryAfter/time.Second) {
+		return MaxRetryAfter, true
+	}
+	return time.Duration(n) * time.Second, true
 }
 
 // redactURL drops user info and query from a URL string so that no

@@ -26,6 +26,9 @@ type tokenRequest struct {
 	ok          func(status int) bool
 	dpop        *DPoPProver // signs a proof for the request, when set
 	newNonce    bool        // the response carried a new DPoP nonce
+	// sent are the credentials in the request, scrubbed from any provider
+	// text that ends up in an error.
+	sent secrets
 }
 
 // post sends r with client and returns the success body, read with a cap. Any
@@ -76,7 +79,7 @@ func (r *tokenRequest) post(ctx context.Context, client *http.Client) ([]byte, e
 		ok = func(s int) bool { return s == http.StatusOK }
 	}
 	if !ok(resp.StatusCode) {
-		e := ResponseError(r.op, resp)
+		e := responseError(r.op, resp, r.sent.withBasic(r.basicUser, r.basicPass))
 		e.URL = safeURL
 		switch {
 		case resp.StatusCode < 300:
@@ -89,7 +92,10 @@ func (r *tokenRequest) post(ctx context.Context, client *http.Client) ([]byte, e
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxErrorBody+1))
 	if err != nil {
-		return nil, &Error{Op: r.op, URL: safeURL, Status: resp.StatusCode, Err: err}
+		// A timeout, reset or truncation after the status line is as
+		// transient as one before it.
+		return nil, &Error{Op: r.op, URL: safeURL, Status: resp.StatusCode,
+			Err: fmt.Errorf("%w: reading the body: %w", ErrUnavailable, err)}
 	}
 	if len(body) > MaxErrorBody {
 		return nil, &Error{Op: r.op, URL: safeURL, Status: resp.StatusCode,
@@ -192,6 +198,9 @@ func (c *ClientCredentials) Fetch(ctx context.Context) (Token, error) {
 	if err != nil {
 		return Token{}, err
 	}
+	if c.DPoP != nil {
+		return parseDPoPToken(body, op, c.TokenURL, now(c.Now))
+	}
 	return parseOAuth2Token(body, op, c.TokenURL, now(c.Now))
 }
 
@@ -238,6 +247,8 @@ func (c *ClientCredentials) request(op string) (tokenRequest, error) {
 		}
 		r.body = []byte(v.Encode())
 	}
+	// The id is no secret and stays readable in the provider's messages.
+	r.sent = newSecrets(c.ClientSecret, params["client_assertion"])
 	return r, nil
 }
 
@@ -248,8 +259,19 @@ func now(f func() time.Time) time.Time {
 	return time.Now()
 }
 
-// parseOAuth2Token reads an RFC 6749 §5.1 token response.
+// parseOAuth2Token reads an RFC 6749 §5.1 token response of a Bearer token.
 func parseOAuth2Token(body []byte, op, u string, now time.Time) (Token, error) {
+	return parseTokenResponse(body, op, u, now, false)
+}
+
+// parseDPoPToken reads the token response to a request that carried a DPoP
+// proof: token_type DPoP (RFC 9449 §5) or, from a server that did not bind
+// the token, Bearer.
+func parseDPoPToken(body []byte, op, u string, now time.Time) (Token, error) {
+	return parseTokenResponse(body, op, u, now, true)
+}
+
+func parseTokenResponse(body []byte, op, u string, now time.Time, dpop bool) (Token, error) {
 	var v struct {
 		AccessToken string          `json:"access_token"`
 		TokenType   string          `json:"token_type"`
@@ -261,7 +283,16 @@ func parseOAuth2Token(body []byte, op, u string, now time.Time) (Token, error) {
 	if v.AccessToken == "" {
 		return Token{}, invalidResponse(op, u, http.StatusOK, "no access_token")
 	}
-	tok := Token{Value: v.AccessToken, Type: normalizeType(v.TokenType)}
+	if why := checkValue(v.AccessToken); why != "" {
+		return Token{}, invalidResponse(op, u, http.StatusOK, "access_token: "+why)
+	}
+	tok := Token{Value: v.AccessToken}
+	switch {
+	case dpop && strings.EqualFold(v.TokenType, "DPoP"):
+		tok.Type = "DPoP"
+	case !isBearer(v.TokenType):
+		return Token{}, invalidResponse(op, u, http.StatusOK, "token_type is not Bearer")
+	}
 	if len(v.ExpiresIn) > 0 && string(v.ExpiresIn) != "null" {
 		secs, ok := parseSeconds(v.ExpiresIn)
 		if !ok {
@@ -292,13 +323,12 @@ func parseSeconds(raw json.RawMessage) (int64, bool) {
 	return int64(f), true
 }
 
-// normalizeType maps the scheme's case variants ("bearer") to the canonical
-// "Bearer"; other types are kept as sent.
-func normalizeType(t string) string {
-	if strings.EqualFold(t, "bearer") {
-		return ""
-	}
-	return t
+// isBearer reports whether a token_type names the Bearer scheme (compared
+// case-insensitively, RFC 6749 §5.1). An absent type is taken as Bearer, as
+// many endpoints omit it. Any other type is refused: this package only sends
+// Bearer tokens, and a token of another type sent as one would be misused.
+func isBearer(t string) bool {
+	return t == "" || strings.EqualFold(t, "bearer")
 }
 
 // Format redacts ClientSecret in every verb.
@@ -313,8 +343,7 @@ func (c ClientCredentials) String() string {
 // GoString is String.
 func (c ClientCredentials) GoString() string { return c.String() }
 
-// LogValue makes slog log String: without it, slog's JSON handler would
-// marshal the fields, the secret included.
+// LogValue logs String, redacted.
 func (c ClientCredentials) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
 func redacted(s string) string {
@@ -323,3 +352,9 @@ func redacted(s string) string {
 	}
 	return "REDACTED"
 }
+
+// MarshalJSON encodes String, redacted.
+func (c ClientCredentials) MarshalJSON() ([]byte, error) { return json.Marshal(c.String()) }
+
+// MarshalText is String, for encoders that use encoding.TextMarshaler.
+func (c ClientCredentials) MarshalText() ([]byte, error) { return []byte(c.String()), nil }

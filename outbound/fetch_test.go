@@ -264,7 +264,7 @@ func FuzzJSONFetcherParse(f *testing.F) {
 		IssuedAtField: "created", SuccessField: "authenticated"}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		for _, fetcher := range []*JSONFetcher{j, k} {
-			tok, err := fetcher.parse(body, fixedNow())
+			tok, err := fetcher.parse(body, fixedNow(), nil)
 			if err == nil && tok.Value == "" {
 				t.Fatal("accepted an empty token")
 			}
@@ -285,9 +285,12 @@ func FuzzParseErrorBody(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		code, msg := parseErrorBody(body)
+		code, msg := parseErrorBody(body, newSecrets("s3cret"))
 		if len(code) > maxErrorText+len("…") || len(msg) > maxErrorText+len("…") {
 			t.Fatalf("unbounded: %d, %d", len(code), len(msg))
+		}
+		if strings.Contains(code+msg, "s3cret") {
+			t.Fatalf("secret kept: %q %q", code, msg)
 		}
 		if strings.ContainsAny(code+msg, "\n\r\x00") {
 			t.Fatalf("control characters kept: %q %q", code, msg)

@@ -68,7 +68,8 @@ func (j *JSONFetcher) Fetch(ctx context.Context) (Token, error) {
 		// The error text of encoding/json names types, never values.
 		return Token{}, &Error{Op: op, URL: redactURL(j.URL), Err: fmt.Errorf("marshal body: %w", err)}
 	}
-	r := tokenRequest{op: op, url: j.URL, contentType: "application/json", body: body}
+	sent := bodySecrets(body)
+	r := tokenRequest{op: op, url: j.URL, contentType: "application/json", body: body, sent: sent}
 	if len(j.Statuses) > 0 {
 		r.ok = func(s int) bool { return slices.Contains(j.Statuses, s) }
 	}
@@ -76,10 +77,10 @@ func (j *JSONFetcher) Fetch(ctx context.Context) (Token, error) {
 	if err != nil {
 		return Token{}, err
 	}
-	return j.parse(resp, now(j.Now))
+	return j.parse(resp, now(j.Now), sent)
 }
 
-func (j *JSONFetcher) parse(body []byte, now time.Time) (Token, error) {
+func (j *JSONFetcher) parse(body []byte, now time.Time, sent secrets) (Token, error) {
 	const op = "fetch token"
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(body, &m); err != nil || m == nil {
@@ -91,17 +92,22 @@ func (j *JSONFetcher) parse(body []byte, now time.Time) (Token, error) {
 			var msg string
 			_ = json.Unmarshal(m["message"], &msg)
 			return Token{}, &Error{Op: op, URL: redactURL(j.URL), Code: j.SuccessField + "=false",
-				Message: clip(msg), Err: ErrInvalidCredentials}
+				Message: clip(sent.scrub(msg)), Err: ErrInvalidCredentials}
 		}
 	}
 	var tok Token
 	if json.Unmarshal(m[j.TokenField], &tok.Value) != nil || tok.Value == "" {
 		return Token{}, invalidResponse(op, j.URL, 0, "no "+j.TokenField)
 	}
+	if why := checkValue(tok.Value); why != "" {
+		return Token{}, invalidResponse(op, j.URL, 0, j.TokenField+": "+why)
+	}
 	if j.TypeField != "" {
 		var t string
 		_ = json.Unmarshal(m[j.TypeField], &t)
-		tok.Type = normalizeType(t)
+		if !isBearer(t) {
+			return Token{}, invalidResponse(op, j.URL, 0, j.TypeField+" is not Bearer")
+		}
 	}
 	exp, err := j.expiry(m, now)
 	if err != nil {
@@ -172,6 +178,11 @@ func (j JSONFetcher) String() string {
 // GoString is String.
 func (j JSONFetcher) GoString() string { return j.String() }
 
-// LogValue makes slog log String: without it, slog's JSON handler would
-// marshal the fields, the body's credentials included.
+// LogValue logs String, redacted.
 func (j JSONFetcher) LogValue() slog.Value { return slog.StringValue(j.String()) }
+
+// MarshalJSON encodes String, redacted.
+func (j JSONFetcher) MarshalJSON() ([]byte, error) { return json.Marshal(j.String()) }
+
+// MarshalText is String, for encoders that use encoding.TextMarshaler.
+func (j JSONFetcher) MarshalText() ([]byte, error) { return []byte(j.String()), nil }

@@ -2,10 +2,10 @@ package outbound
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"math/rand/v2"
-	"net/http"
+	"math"
+	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -68,6 +68,20 @@ const (
 	FetchFailed
 )
 
+// String returns "started", "succeeded" or "failed", so that logs read
+// phase=failed rather than phase=2.
+func (p FetchPhase) String() string {
+	switch p {
+	case FetchStarted:
+		return "started"
+	case FetchSucceeded:
+		return "succeeded"
+	case FetchFailed:
+		return "failed"
+	}
+	return "FetchPhase(" + strconv.Itoa(int(p)) + ")"
+}
+
 // FetchEvent describes a fetch to SourceOptions.OnFetch.
 type FetchEvent struct {
 	Phase FetchPhase
@@ -99,22 +113,15 @@ type SourceStats struct {
 	Waits int64
 }
 
-// Source caches the token a Fetcher returns and refreshes it ahead of expiry.
-//
-// A cached token is fresh until Expiry-RefreshAhead, stale until
-// Expiry-ExpiryMargin, then expired. Token returns a fresh token with one
-// atomic load, no lock and no allocation. It returns a stale token too, and
-// starts one background refresh unless one is running or the Source is backing
-// off after a failure. Only when there is no usable token does a caller wait,
-// on its own context, for the one fetch that all waiting callers share.
-//
-// Failed fetches are retried with exponential backoff and jitter. While a
-// usable token exists, callers never see a failure; without one, the callers
-// of one attempt share its error, and callers during the backoff get that error
-// at once instead of causing new requests to the token endpoint.
+// Source caches the token a Fetcher returns and refreshes it ahead of
+// expiry, as the package documentation describes: a fresh token costs one
+// atomic load, a stale one starts one background refresh, and only callers
+// without a usable token wait, each on its own context, for the one fetch
+// they share.
 //
 // A Source is safe for concurrent use. It starts no goroutine that outlives a
-// fetch, so it needs no Close.
+// fetch, so it needs no Close. Create it with NewSource: the zero Source has
+// no Fetcher, and its Token returns an error wrapping ErrInvalidConfig.
 type Source struct {
 	f            Fetcher
 	now          func() time.Time
@@ -124,24 +131,38 @@ type Source struct {
 	minBackoff   time.Duration
 	maxBackoff   time.Duration
 	onFetch      func(FetchEvent)
+	// invalid is the configuration error found by NewSource; Token returns
+	// it and never fetches.
+	invalid error
 
 	cur        atomic.Pointer[entry]
 	fail       atomic.Pointer[failure]
 	refreshing atomic.Bool
-	// lastInvalidate is when Invalidate last dropped a token (unix
-	// nanoseconds on the Source's clock), for its rate limit.
+	// base is the Source's clock at creation; lastInvalidate is when
+	// Invalidate last dropped a token, in nanoseconds since base
+	// (noInvalidate for never). With the default clock both readings are
+	// monotonic, so a step of the wall clock does not move the rate limit.
+	base           time.Time
 	lastInvalidate atomic.Int64
 	// group deduplicates fetches. Each Source has its own group, so two
 	// Sources (two credentials) never share a flight.
 	group singleflight.Group
+	// end serialises the end of flights (see publish) with their start.
+	end sync.Mutex
 
 	fetches, failures, background, waits atomic.Int64
 }
 
+const noInvalidate = math.MinInt64
+
 // entry is an immutable cached token with its precomputed thresholds and
 // Authorization header value.
 type entry struct {
-	tok        Token
+	tok Token
+	// fetched is when the token was stored, on the Source's clock (zero for
+	// a token that never expires); freshUntil and staleUntil are the ends
+	// of its fresh and stale states.
+	fetched    time.Time
 	freshUntil time.Time
 	staleUntil time.Time
 	// auth is the Authorization header value, built once per token; its
@@ -149,20 +170,58 @@ type entry struct {
 	auth []string
 }
 
+// tokenState is what a cached token is good for at a given time.
+type tokenState uint8
+
+const (
+	// expired: not to be used; callers wait for a fetch. Also the state of
+	// no token at all.
+	expired tokenState = iota
+	// stale: used, while one background refresh runs.
+	stale
+	// fresh: used as is.
+	fresh
+)
+
+// state returns e's state at now. A clock that reads earlier than the time
+// the token was stored has stepped back: the token's age is unknown, so it
+// is stale, never fresh, and gets refreshed.
+func (e *entry) state(now time.Time) tokenState {
+	switch {
+	case e == nil:
+		return expired
+	case now.Before(e.freshUntil) && !now.Before(e.fetched):
+		return fresh
+	case now.Before(e.staleUntil):
+		return stale
+	}
+	return expired
+}
+
 type failure struct {
-	err      error
-	until    time.Time
-	attempts int
+	err error
+	// at is when the failure was recorded and until the end of its backoff,
+	// on the Source's clock.
+	at, until time.Time
+	attempts  int
+}
+
+// holds reports whether f's backoff still runs at now. A clock that reads
+// earlier than the failure has stepped back: the backoff is over, rather
+// than frozen for the length of the step.
+func (f *failure) holds(now time.Time) bool {
+	return f != nil && !now.Before(f.at) && now.Before(f.until)
 }
 
 const flightKey = "token"
 
 // NewSource returns a Source that gets its tokens from f. opts may be nil.
-// NewSource panics if f is nil, as that is a programming error.
+//
+// If f has a Validate method (ClientCredentials and JSONFetcher do) and it
+// reports an error, or f is nil, the Source never fetches: every Token call
+// returns that error, which wraps ErrInvalidConfig. Call Validate first to
+// get the error at start-up.
 func NewSource(f Fetcher, opts *SourceOptions) *Source {
-	if f == nil {
-		panic("outbound: NewSource with nil Fetcher")
-	}
 	var o SourceOptions
 	if opts != nil {
 		o = *opts
@@ -182,6 +241,14 @@ func NewSource(f Fetcher, opts *SourceOptions) *Source {
 	}
 	if s.maxBackoff < s.minBackoff {
 		s.maxBackoff = s.minBackoff
+	}
+	s.base = s.now()
+	s.lastInvalidate.Store(noInvalidate)
+	switch v := f.(type) {
+	case nil:
+		s.invalid = fmt.Errorf("outbound: %w: NewSource with a nil Fetcher", ErrInvalidConfig)
+	case interface{ Validate() error }:
+		s.invalid = v.Validate()
 	}
 	return s
 }
@@ -208,13 +275,12 @@ func (s *Source) Token(ctx context.Context) (Token, error) {
 // entry is Token returning the cache entry, so that Bearer can use its
 // precomputed header.
 func (s *Source) entry(ctx context.Context) (*entry, error) {
-	e := s.cur.Load()
-	if e != nil {
+	if e := s.cur.Load(); e != nil {
 		now := s.now()
-		if now.Before(e.freshUntil) {
+		switch e.state(now) {
+		case fresh:
 			return e, nil
-		}
-		if now.Before(e.staleUntil) {
+		case stale:
 			s.startRefresh(ctx, now)
 			return e, nil
 		}
@@ -225,25 +291,26 @@ func (s *Source) entry(ctx context.Context) (*entry, error) {
 // startRefresh starts one background refresh unless one is running or the
 // Source is backing off.
 func (s *Source) startRefresh(ctx context.Context, now time.Time) {
-	if f := s.fail.Load(); f != nil && now.Before(f.until) {
+	if s.fail.Load().holds(now) {
 		return
 	}
 	if !s.refreshing.CompareAndSwap(false, true) {
 		return
 	}
 	fctx := context.WithoutCancel(ctx)
-	go func() {
-		defer s.refreshing.Store(false)
-		// Do joins a fetch already in flight for waiting callers.
-		_, _, _ = s.group.Do(flightKey, func() (any, error) { return s.fetch(fctx, true) })
-	}()
+	// Do joins a fetch already in flight for waiting callers. Whichever
+	// flight runs clears refreshing as it ends (see publish).
+	go func() { _, _, _ = s.group.Do(flightKey, func() (any, error) { return s.fetch(fctx, true) }) }()
 }
 
 // wait is the path without a usable token: share the one fetch in flight,
 // each caller on its own context.
 func (s *Source) wait(ctx context.Context) (*entry, error) {
+	if s.f == nil || s.invalid != nil {
+		return nil, s.configError()
+	}
 	s.waits.Add(1)
-	if f := s.fail.Load(); f != nil && s.now().Before(f.until) {
+	if f := s.fail.Load(); f.holds(s.now()) {
 		return nil, f.err
 	}
 	fctx := context.WithoutCancel(ctx)
@@ -259,104 +326,11 @@ func (s *Source) wait(ctx context.Context) (*entry, error) {
 	}
 }
 
-// fetch runs inside the singleflight group.
-func (s *Source) fetch(ctx context.Context, background bool) (*entry, error) {
-	now := s.now()
-	// A flight that ended just before this one started may already have
-	// stored a fresh token, or a failure whose backoff still runs: then there
-	// is nothing to fetch.
-	if e := s.cur.Load(); e != nil && now.Before(e.freshUntil) {
-		return e, nil
+func (s *Source) configError() error {
+	if s.invalid != nil {
+		return s.invalid
 	}
-	if f := s.fail.Load(); f != nil && now.Before(f.until) {
-		return nil, f.err
-	}
-
-	s.fetches.Add(1)
-	if background {
-		s.background.Add(1)
-	}
-	start := time.Now()
-	s.emit(FetchEvent{Phase: FetchStarted, Background: background, Start: start})
-
-	ctx, cancel := context.WithTimeout(ctx, s.fetchTimeout)
-	tok, err := s.f.Fetch(ctx)
-	cancel()
-	switch {
-	case err != nil:
-	case tok.Value == "":
-		err = &Error{Op: "fetch token", Err: fmt.Errorf("%w: empty token", ErrInvalidResponse)}
-	case !tok.Expiry.IsZero() && !s.now().Before(tok.Expiry):
-		// Stored, it would send every caller back to the endpoint at once,
-		// and each of those fetches would "succeed": as a failure, it backs
-		// off. A zone-less expiry that is really local time, or a clock far
-		// ahead of the provider's, end up here.
-		err = &Error{Op: "fetch token", Err: fmt.Errorf("%w: the token had expired on arrival", ErrInvalidResponse)}
-	}
-	if err != nil {
-		s.failures.Add(1)
-		backoff := s.recordFailure(err)
-		s.emit(FetchEvent{Phase: FetchFailed, Background: background, Start: start,
-			Duration: time.Since(start), Err: err, Backoff: backoff})
-		return nil, err
-	}
-
-	e := s.newEntry(tok, s.now())
-	s.cur.Store(e)
-	s.fail.Store(nil)
-	s.emit(FetchEvent{Phase: FetchSucceeded, Background: background, Start: start,
-		Duration: time.Since(start), Expiry: tok.Expiry})
-	return e, nil
-}
-
-func (s *Source) emit(ev FetchEvent) {
-	if s.onFetch != nil {
-		s.onFetch(ev)
-	}
-}
-
-func (s *Source) newEntry(tok Token, now time.Time) *entry {
-	e := &entry{tok: tok, auth: []string{tok.Scheme() + " " + tok.Value}}
-	e.auth = e.auth[:1:1]
-	if tok.Expiry.IsZero() {
-		// Never expires: fresh for ever.
-		never := time.Unix(1<<62, 0)
-		e.freshUntil, e.staleUntil = never, never
-		return e
-	}
-	life := tok.Expiry.Sub(now)
-	ahead := min(s.refreshAhead, life/2)
-	margin := min(s.expiryMargin, life/10)
-	if life <= 0 {
-		ahead, margin = 0, 0
-	}
-	e.freshUntil = tok.Expiry.Add(-ahead)
-	e.staleUntil = tok.Expiry.Add(-margin)
-	return e
-}
-
-// recordFailure stores the failure and the end of its backoff, and returns
-// the backoff.
-func (s *Source) recordFailure(err error) time.Duration {
-	attempts := 1
-	if prev := s.fail.Load(); prev != nil {
-		attempts = prev.attempts + 1
-	}
-	d := s.minBackoff
-	for i := 1; i < attempts && d < s.maxBackoff; i++ {
-		d *= 2
-	}
-	d = min(d, s.maxBackoff)
-	// Jitter in [d/2, d) spreads the retries of many processes sharing
-	// a provider.
-	d = d/2 + rand.N(d/2+1)
-	var oe *Error
-	if errors.As(err, &oe) && (oe.Status == http.StatusTooManyRequests || oe.Status == http.StatusServiceUnavailable) &&
-		oe.RetryAfter > d {
-		d = min(oe.RetryAfter, MaxRetryAfter)
-	}
-	s.fail.Store(&failure{err: err, until: s.now().Add(d), attempts: attempts})
-	return d
+	return fmt.Errorf("outbound: %w: zero Source; create it with NewSource", ErrInvalidConfig)
 }
 
 // Invalidate drops the cached token if it is still the current one, so that
@@ -368,15 +342,16 @@ func (s *Source) recordFailure(err error) time.Duration {
 // Invalidations are rate-limited: after one that dropped a token, further
 // ones within MinBackoff are ignored. An API that answers 401 for reasons
 // other than the token (a permission, an allowlist) then costs at most one
-// token fetch per MinBackoff, rather than one per request.
+// token fetch per MinBackoff, rather than one per request. A clock that
+// steps back ends the limit rather than prolonging it.
 func (s *Source) Invalidate(stale Token) {
 	e := s.cur.Load()
 	if e == nil || e.tok.Value != stale.Value {
 		return
 	}
-	now := s.now().UnixNano()
+	now := int64(s.now().Sub(s.base))
 	last := s.lastInvalidate.Load()
-	if last != 0 && now-last < int64(s.minBackoff) {
+	if last != noInvalidate && now >= last && now-last < int64(s.minBackoff) {
 		return
 	}
 	if s.lastInvalidate.CompareAndSwap(last, now) {

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/gatehouse-go/gatehouse/internal/leakcheck"
@@ -56,78 +57,86 @@ func (f *countingFetcher) Fetch(ctx context.Context) (Token, error) {
 }
 
 func TestSourceDeduplicatesConcurrentFetches(t *testing.T) {
-	clk := newClock()
-	f := &countingFetcher{clk: clk, life: time.Hour, release: make(chan struct{}), started: make(chan struct{}, 1)}
-	src := NewSource(f, &SourceOptions{Now: clk.Now})
+	synctest.Test(t, func(t *testing.T) {
+		clk := newClock()
+		f := &countingFetcher{clk: clk, life: time.Hour, release: make(chan struct{}), started: make(chan struct{}, 1)}
+		src := NewSource(f, &SourceOptions{Now: clk.Now})
 
-	const n = 1000
-	var wg sync.WaitGroup
-	var entered sync.WaitGroup
-	results := make(chan string, n)
-	for range n {
-		wg.Add(1)
-		entered.Add(1)
-		go func() {
-			defer wg.Done()
-			entered.Done()
-			tok, err := src.Token(context.Background())
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			results <- tok.Value
-		}()
-	}
-	entered.Wait()
-	<-f.started // the one fetch is running; let the others pile up on it
-	for src.Stats().Waits < n {
-		time.Sleep(time.Millisecond)
-	}
-	close(f.release)
-	wg.Wait()
-	close(results)
-	for v := range results {
-		if v != "tok-1" {
-			t.Fatalf("got token %q, want tok-1", v)
+		const n = 1000
+		var wg sync.WaitGroup
+		var entered sync.WaitGroup
+		results := make(chan string, n)
+		for range n {
+			wg.Add(1)
+			entered.Add(1)
+			go func() {
+				defer wg.Done()
+				entered.Done()
+				tok, err := src.Token(context.Background())
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				results <- tok.Value
+			}()
 		}
-	}
-	if got := f.calls.Load(); got != 1 {
-		t.Fatalf("fetches = %d, want 1", got)
-	}
+		entered.Wait()
+		<-f.started     // the one fetch is running; let the others pile up on it
+		synctest.Wait() // every caller is waiting on the one fetch
+		if w := src.Stats().Waits; w != n {
+			t.Fatalf("waits = %d, want %d", w, n)
+		}
+		close(f.release)
+		wg.Wait()
+		close(results)
+		for v := range results {
+			if v != "tok-1" {
+				t.Fatalf("got token %q, want tok-1", v)
+			}
+		}
+		if got := f.calls.Load(); got != 1 {
+			t.Fatalf("fetches = %d, want 1", got)
+		}
+	})
 }
 
 func TestSourceStates(t *testing.T) {
-	clk := newClock()
-	f := &countingFetcher{clk: clk, life: 100 * time.Minute}
-	src := NewSource(f, &SourceOptions{Now: clk.Now, RefreshAhead: 5 * time.Minute, ExpiryMargin: 10 * time.Second})
-	ctx := context.Background()
+	synctest.Test(t, func(t *testing.T) {
+		clk := newClock()
+		f := &countingFetcher{clk: clk, life: 100 * time.Minute}
+		src := NewSource(f, &SourceOptions{Now: clk.Now, RefreshAhead: 5 * time.Minute, ExpiryMargin: 10 * time.Second})
+		ctx := context.Background()
 
-	tok, err := src.Token(ctx)
-	if err != nil || tok.Value != "tok-1" {
-		t.Fatalf("first Token = %v, %v", tok, err)
-	}
-	// Fresh: no fetch.
-	clk.Advance(94 * time.Minute)
-	if tok, _ = src.Token(ctx); tok.Value != "tok-1" || f.calls.Load() != 1 {
-		t.Fatalf("fresh: got %s after %d fetches", tok.Value, f.calls.Load())
-	}
-	// Stale: the old token at once, one background refresh.
-	clk.Advance(2 * time.Minute)
-	if tok, _ = src.Token(ctx); tok.Value != "tok-1" {
-		t.Fatalf("stale: got %s, want the cached tok-1", tok.Value)
-	}
-	waitFor(t, func() bool { return src.cur.Load().tok.Value == "tok-2" })
-	if st := src.Stats(); st.BackgroundRefreshes != 1 || st.Waits != 1 {
-		t.Fatalf("stats = %+v, want 1 background refresh and only the first wait", st)
-	}
-	// Expired: waits for a new one.
-	clk.Advance(100*time.Minute - 5*time.Second)
-	if tok, _ = src.Token(ctx); tok.Value != "tok-3" {
-		t.Fatalf("expired: got %s, want tok-3", tok.Value)
-	}
-	if st := src.Stats(); st.Waits != 2 {
-		t.Fatalf("waits = %d, want 2", st.Waits)
-	}
+		tok, err := src.Token(ctx)
+		if err != nil || tok.Value != "tok-1" {
+			t.Fatalf("first Token = %v, %v", tok, err)
+		}
+		// Fresh: no fetch.
+		clk.Advance(94 * time.Minute)
+		if tok, _ = src.Token(ctx); tok.Value != "tok-1" || f.calls.Load() != 1 {
+			t.Fatalf("fresh: got %s after %d fetches", tok.Value, f.calls.Load())
+		}
+		// Stale: the old token at once, one background refresh.
+		clk.Advance(2 * time.Minute)
+		if tok, _ = src.Token(ctx); tok.Value != "tok-1" {
+			t.Fatalf("stale: got %s, want the cached tok-1", tok.Value)
+		}
+		synctest.Wait() // the background refresh has ended
+		if v := src.cur.Load().tok.Value; v != "tok-2" {
+			t.Fatalf("after the refresh: %s, want tok-2", v)
+		}
+		if st := src.Stats(); st.BackgroundRefreshes != 1 || st.Waits != 1 {
+			t.Fatalf("stats = %+v, want 1 background refresh and only the first wait", st)
+		}
+		// Expired: waits for a new one.
+		clk.Advance(100*time.Minute - 5*time.Second)
+		if tok, _ = src.Token(ctx); tok.Value != "tok-3" {
+			t.Fatalf("expired: got %s, want tok-3", tok.Value)
+		}
+		if st := src.Stats(); st.Waits != 2 {
+			t.Fatalf("waits = %d, want 2", st.Waits)
+		}
+	})
 }
 
 func TestSourceCapsRefreshAheadForShortTokens(t *testing.T) {
@@ -178,39 +187,44 @@ func TestSourceNoExpiry(t *testing.T) {
 // Under concurrent load with refreshes ahead of expiry, no caller waits for
 // the token endpoint after the first fetch.
 func TestSourceRefreshAheadUnderLoad(t *testing.T) {
-	clk := newClock()
-	f := &countingFetcher{clk: clk, life: time.Minute}
-	src := NewSource(f, &SourceOptions{Now: clk.Now})
-	ctx := context.Background()
-	if _, err := src.Token(ctx); err != nil {
-		t.Fatal(err)
-	}
-	const lifetimes = 20
-	for i := range lifetimes {
-		// Into the stale window (fresh for 30 s of a 60 s token).
-		clk.Advance(40 * time.Second)
-		var wg sync.WaitGroup
-		for range 100 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				if _, err := src.Token(ctx); err != nil {
-					t.Error(err)
-				}
-			}()
+	synctest.Test(t, func(t *testing.T) {
+		clk := newClock()
+		f := &countingFetcher{clk: clk, life: time.Minute}
+		src := NewSource(f, &SourceOptions{Now: clk.Now})
+		ctx := context.Background()
+		if _, err := src.Token(ctx); err != nil {
+			t.Fatal(err)
 		}
-		wg.Wait()
-		want := fmt.Sprintf("tok-%d", i+2)
-		waitFor(t, func() bool { return src.cur.Load().tok.Value == want })
-		// The refreshed token's clock starts now.
-	}
-	st := src.Stats()
-	if st.Waits != 1 {
-		t.Errorf("waits = %d, want 1 (the warm-up)", st.Waits)
-	}
-	if st.Fetches != lifetimes+1 || st.BackgroundRefreshes != lifetimes {
-		t.Errorf("stats = %+v, want %d fetches, %d of them in the background", st, lifetimes+1, lifetimes)
-	}
+		const lifetimes = 20
+		for i := range lifetimes {
+			// Into the stale window (fresh for 30 s of a 60 s token).
+			clk.Advance(40 * time.Second)
+			var wg sync.WaitGroup
+			for range 100 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					if _, err := src.Token(ctx); err != nil {
+						t.Error(err)
+					}
+				}()
+			}
+			wg.Wait()
+			want := fmt.Sprintf("tok-%d", i+2)
+			synctest.Wait() // the background refresh has ended
+			if v := src.cur.Load().tok.Value; v != want {
+				t.Fatalf("lifetime %d: %s, want %s", i, v, want)
+			}
+			// The refreshed token's clock starts now.
+		}
+		st := src.Stats()
+		if st.Waits != 1 {
+			t.Errorf("waits = %d, want 1 (the warm-up)", st.Waits)
+		}
+		if st.Fetches != lifetimes+1 || st.BackgroundRefreshes != lifetimes {
+			t.Errorf("stats = %+v, want %d fetches, %d of them in the background", st, lifetimes+1, lifetimes)
+		}
+	})
 }
 
 func TestSourceBackoffSharesFailure(t *testing.T) {
@@ -274,11 +288,15 @@ func TestSourceBackoffGrows(t *testing.T) {
 		_, _ = src.Token(context.Background())
 		fl := src.fail.Load()
 		d := fl.until.Sub(clk.Now())
-		ceiling := min(time.Second<<i, 8*time.Second)
-		if d < ceiling/2 || d > ceiling {
-			t.Fatalf("attempt %d: backoff %v outside [%v, %v]", i+1, d, ceiling/2, ceiling)
+		step := min(time.Second<<i, 8*time.Second)
+		lo, hi := step, min(step*3/2, 8*time.Second)
+		if step == 8*time.Second {
+			lo = hi * 2 / 3
 		}
-		if i > 0 && ceiling < 8*time.Second && d < prev/2 {
+		if d < lo || d > hi {
+			t.Fatalf("attempt %d: backoff %v outside [%v, %v]", i+1, d, lo, hi)
+		}
+		if i > 0 && step < 8*time.Second && d < prev/2 {
 			t.Fatalf("backoff shrank: %v after %v", d, prev)
 		}
 		prev = d
@@ -287,31 +305,36 @@ func TestSourceBackoffGrows(t *testing.T) {
 }
 
 func TestSourceUsableTokenSurvivesFailedRefresh(t *testing.T) {
-	clk := newClock()
-	f := &countingFetcher{clk: clk, life: time.Hour}
-	src := NewSource(f, &SourceOptions{Now: clk.Now})
-	ctx := context.Background()
-	if _, err := src.Token(ctx); err != nil {
-		t.Fatal(err)
-	}
-	fail := error(&Error{Status: http.StatusBadGateway})
-	f.failWith.Store(&fail)
-	clk.Advance(56 * time.Minute) // stale
-	for range 100 {
-		tok, err := src.Token(ctx)
-		if err != nil || tok.Value != "tok-1" {
-			t.Fatalf("Token = %v, %v; want the cached token and no error", tok, err)
+	synctest.Test(t, func(t *testing.T) {
+		clk := newClock()
+		f := &countingFetcher{clk: clk, life: time.Hour}
+		src := NewSource(f, &SourceOptions{Now: clk.Now})
+		ctx := context.Background()
+		if _, err := src.Token(ctx); err != nil {
+			t.Fatal(err)
 		}
-	}
-	waitFor(t, func() bool { return src.Stats().Failures == 1 })
-	for range 100 {
-		if tok, err := src.Token(ctx); err != nil || tok.Value != "tok-1" {
-			t.Fatalf("during backoff: %v, %v", tok, err)
+		fail := error(&Error{Status: http.StatusBadGateway})
+		f.failWith.Store(&fail)
+		clk.Advance(56 * time.Minute) // stale
+		for range 100 {
+			tok, err := src.Token(ctx)
+			if err != nil || tok.Value != "tok-1" {
+				t.Fatalf("Token = %v, %v; want the cached token and no error", tok, err)
+			}
 		}
-	}
-	if got := f.calls.Load(); got != 2 {
-		t.Fatalf("fetches = %d, want 2 (no refresh during backoff)", got)
-	}
+		synctest.Wait() // the failed background refresh has ended
+		if f := src.Stats().Failures; f != 1 {
+			t.Fatalf("failures = %d, want 1", f)
+		}
+		for range 100 {
+			if tok, err := src.Token(ctx); err != nil || tok.Value != "tok-1" {
+				t.Fatalf("during backoff: %v, %v", tok, err)
+			}
+		}
+		if got := f.calls.Load(); got != 2 {
+			t.Fatalf("fetches = %d, want 2 (no refresh during backoff)", got)
+		}
+	})
 }
 
 func TestSourceInvalidCredentialsIsDistinct(t *testing.T) {
@@ -408,17 +431,6 @@ func TestSourceOnFetch(t *testing.T) {
 	}
 }
 
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not reached")
-		}
-		time.Sleep(time.Millisecond)
-	}
-}
-
 func BenchmarkSourceTokenFresh(b *testing.B) {
 	src := NewSource(FetcherFunc(func(context.Context) (Token, error) {
 		return Token{Value: "v", Expiry: time.Now().Add(time.Hour)}, nil
@@ -488,4 +500,15 @@ func TestSourceInvalidateIsRateLimited(t *testing.T) {
 	if tok, _ := src.Token(ctx); tok.Value == t2.Value || f.calls.Load() != 3 {
 		t.Fatalf("invalidation after MinBackoff ignored (%d fetches)", f.calls.Load())
 	}
+}
+
+// BenchmarkTimeNow is the floor under BenchmarkSourceTokenFresh: the clock
+// read that every Token call makes.
+func BenchmarkTimeNow(b *testing.B) {
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			_ = time.Now()
+		}
+	})
 }

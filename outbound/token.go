@@ -2,8 +2,10 @@ package outbound
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 )
 
@@ -75,3 +77,55 @@ type FetcherFunc func(ctx context.Context) (Token, error)
 
 // Fetch calls f(ctx).
 func (f FetcherFunc) Fetch(ctx context.Context) (Token, error) { return f(ctx) }
+
+func redactedValue(v string) string {
+	if v == "" {
+		return ""
+	}
+	return "REDACTED"
+}
+
+// checkValue returns why a token value cannot be sent in a header, or "".
+// Control bytes (CR and LF above all, which would split the header) and DEL
+// are refused, as is an empty value.
+func checkValue(v string) string {
+	if v == "" {
+		return "empty token"
+	}
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < 0x20 || c == 0x7f {
+			return "token holds a control character"
+		}
+	}
+	return ""
+}
+
+// checkScheme returns why a token type cannot be an authorization scheme, or
+// "": a scheme is an RFC 9110 token (no space, control or separator).
+func checkScheme(s string) string {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) >= 0 {
+			return "token type is not a valid scheme"
+		}
+	}
+	return ""
+}
+
+// MarshalJSON redacts the value: a Token nested in a struct, map or slice that
+// encoding/json or slog's JSON handler prints shows its type and expiry only.
+// To store a token, marshal its fields explicitly.
+func (t Token) MarshalJSON() ([]byte, error) {
+	var exp *time.Time
+	if !t.Expiry.IsZero() {
+		exp = &t.Expiry
+	}
+	return json.Marshal(struct {
+		Type   string     `json:"type"`
+		Value  string     `json:"value"`
+		Expiry *time.Time `json:"expiry"`
+	}{t.Scheme(), redactedValue(t.Value), exp})
+}
+
+// MarshalText is String, for encoders that use encoding.TextMarshaler.
+func (t Token) MarshalText() ([]byte, error) { return []byte(t.String()), nil }

@@ -32,6 +32,11 @@ func Chain(base http.RoundTripper, decorators ...func(http.RoundTripper) http.Ro
 // in-memory bodies), drains and closes the 401 response and retries once with
 // a new token. Otherwise the 401 response is returned as is.
 //
+// A token stays on its host: a request that follows a redirect to another
+// origin (scheme, host or port differing from the request the client first
+// sent) goes out without it, as net/http itself does for an Authorization
+// header the caller set.
+//
 // The returned RoundTripper never modifies the caller's request: it sends a
 // shallow copy with its own header map. It closes the request body on every
 // path, including errors, as the RoundTripper contract requires. A nil next
@@ -58,6 +63,9 @@ type bearer struct {
 const maxDrain = 64 << 10
 
 func (t *bearer) RoundTrip(req *http.Request) (*http.Response, error) {
+	if !firstHop(req) {
+		return t.next.RoundTrip(req)
+	}
 	e, err := t.src.entry(req.Context())
 	if err != nil {
 		closeBody(req)
@@ -134,7 +142,21 @@ func withHeader(req *http.Request, key string, value []string) *http.Request {
 // request (replacing any value the request had), on a copy of the request. It
 // is how an API key such as Asaas's access_token is attached. The value is
 // never printed: formatting the decorator's RoundTripper redacts it.
+//
+// The value is treated as a credential: a request that follows a redirect to
+// another origin than the client first sent it to goes out without it.
 func Header(name, value string) func(http.RoundTripper) http.RoundTripper {
+	return headerDecorator(name, value, true)
+}
+
+// UserAgent returns a decorator that sets the User-Agent header on each
+// request, on a copy of the request. Asaas refuses requests without one.
+// Unlike Header's, the value is no credential and goes to every hop.
+func UserAgent(ua string) func(http.RoundTripper) http.RoundTripper {
+	return headerDecorator("User-Agent", ua, false)
+}
+
+func headerDecorator(name, value string, secret bool) func(http.RoundTripper) http.RoundTripper {
 	key := textproto.CanonicalMIMEHeaderKey(name)
 	v := []string{value}
 	v = v[:1:1]
@@ -142,23 +164,21 @@ func Header(name, value string) func(http.RoundTripper) http.RoundTripper {
 		if next == nil {
 			next = http.DefaultTransport
 		}
-		return &header{key: key, value: v, next: next}
+		return &header{key: key, value: v, secret: secret, next: next}
 	}
 }
 
-// UserAgent returns a decorator that sets the User-Agent header on each
-// request, on a copy of the request. Asaas refuses requests without one.
-func UserAgent(ua string) func(http.RoundTripper) http.RoundTripper {
-	return Header("User-Agent", ua)
-}
-
 type header struct {
-	key   string
-	value []string
-	next  http.RoundTripper
+	key    string
+	value  []string
+	secret bool
+	next   http.RoundTripper
 }
 
 func (t *header) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.secret && !firstHop(req) {
+		return t.next.RoundTrip(req)
+	}
 	return t.next.RoundTrip(withHeader(req, t.key, t.value))
 }
 

@@ -341,7 +341,10 @@ func TestResponseErrorParsesProviderBodies(t *testing.T) {
 func TestParseRetryAfter(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for in, want := range map[string]time.Duration{
-		"": 0, "0": 0, "-3": 0, "120": 2 * time.Minute, "soon": 0,
+		"": 0, "0": 0, "-3": 0, "120": 2 * time.Minute, "soon": 0, "1e3": 0, "+5": 0,
+		"600": MaxRetryAfter, "601": MaxRetryAfter, "9223372036854775807": MaxRetryAfter,
+		"99999999999999999999999": MaxRetryAfter, " 30 ": 30 * time.Second,
+		now.Add(1000 * time.Hour).Format(http.TimeFormat): MaxRetryAfter,
 		now.Add(90 * time.Second).Format(http.TimeFormat): 90 * time.Second,
 		now.Add(-time.Hour).Format(http.TimeFormat):       0,
 	} {

@@ -4,12 +4,14 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gatehouse-go/gatehouse/outbound"
 	"github.com/gatehouse-go/gatehouse/outbound/internal/preset"
@@ -116,7 +118,7 @@ func NewParts(cfg Config) (*Parts, error) {
 			CertificateSet: cfg.CertificateSet, RequireCertificates: true, RootCAs: cfg.RootCAs},
 		BaseURL:       base,
 		SourceOptions: cfg.SourceOptions,
-		Fetcher: func(c *http.Client) outbound.Fetcher {
+		Fetcher: func(c *http.Client, now func() time.Time) outbound.Fetcher {
 			return classify{&outbound.JSONFetcher{
 				URL: base + TokenPath,
 				Body: map[string]string{"client_id": cfg.ClientID, "client_secret": cfg.ClientSecret,
@@ -125,6 +127,7 @@ func NewParts(cfg Config) (*Parts, error) {
 				TypeField:      "token_type",
 				ExpiresInField: "expires_in",
 				Client:         c,
+				Now:            now,
 			}}
 		},
 	})
@@ -153,6 +156,14 @@ func (c classify) Fetch(ctx context.Context) (outbound.Token, error) {
 	return tok, err
 }
 
+// Validate passes the wrapped fetcher's configuration check on.
+func (c classify) Validate() error {
+	if v, ok := c.f.(interface{ Validate() error }); ok {
+		return v.Validate()
+	}
+	return nil
+}
+
 // String describes c without its secret or keys.
 func (c Config) String() string {
 	return fmt.Sprintf("bankingapi.Config{Environment: %d, BaseURL: %q, ClientID: %q, ClientSecret: REDACTED, Certificates: %d}",
@@ -162,9 +173,14 @@ func (c Config) String() string {
 // GoString is String.
 func (c Config) GoString() string { return c.String() }
 
-// LogValue makes slog log String: without it, slog's JSON handler would
-// marshal the fields, secrets included.
+// LogValue logs String, redacted.
 func (c Config) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
 // Format redacts in every verb.
 func (c Config) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
+
+// MarshalJSON encodes String, redacted.
+func (c Config) MarshalJSON() ([]byte, error) { return json.Marshal(c.String()) }
+
+// MarshalText is String, for encoders that use encoding.TextMarshaler.
+func (c Config) MarshalText() ([]byte, error) { return []byte(c.String()), nil }

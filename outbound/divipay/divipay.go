@@ -1,6 +1,7 @@
 package divipay
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -99,7 +100,7 @@ func NewParts(cfg Config) (*Parts, error) {
 		TransportOptions: preset.TransportOptions{Provider: provider, Base: cfg.Base},
 		BaseURL:          base,
 		SourceOptions:    &so,
-		Fetcher: func(c *http.Client) outbound.Fetcher {
+		Fetcher: func(c *http.Client, now func() time.Time) outbound.Fetcher {
 			return &outbound.JSONFetcher{
 				URL:            base + TokenPath,
 				Body:           map[string]string{"client_id": cfg.ClientID, "client_secret": cfg.ClientSecret},
@@ -109,6 +110,7 @@ func NewParts(cfg Config) (*Parts, error) {
 				ExpiresAtField: "expireOn",
 				Statuses:       []int{http.StatusCreated},
 				Client:         c,
+				Now:            now,
 			}
 		},
 	})
@@ -127,9 +129,14 @@ func (c Config) String() string {
 // GoString is String.
 func (c Config) GoString() string { return c.String() }
 
-// LogValue makes slog log String: without it, slog's JSON handler would
-// marshal the fields, secrets included.
+// LogValue logs String, redacted.
 func (c Config) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
 // Format redacts in every verb.
 func (c Config) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
+
+// MarshalJSON encodes String, redacted.
+func (c Config) MarshalJSON() ([]byte, error) { return json.Marshal(c.String()) }
+
+// MarshalText is String, for encoders that use encoding.TextMarshaler.
+func (c Config) MarshalText() ([]byte, error) { return []byte(c.String()), nil }

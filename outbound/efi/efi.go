@@ -3,10 +3,12 @@ package efi
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/gatehouse-go/gatehouse/outbound"
 	"github.com/gatehouse-go/gatehouse/outbound/internal/preset"
@@ -132,11 +134,11 @@ func NewParts(cfg Config) (*Parts, error) {
 			CertificateSet: cfg.CertificateSet, RequireCertificates: cfg.API == Pix, RootCAs: cfg.RootCAs},
 		BaseURL:       base,
 		SourceOptions: cfg.SourceOptions,
-		Fetcher: func(c *http.Client) outbound.Fetcher {
+		Fetcher: func(c *http.Client, now func() time.Time) outbound.Fetcher {
 			return &outbound.ClientCredentials{
 				TokenURL: base + TokenPath(cfg.API), ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret,
 				// Efí's credentials are plain ASCII, sent unescaped as its SDKs do.
-				AuthStyle: outbound.AuthBasicUnescaped, Encoding: outbound.JSONBody, Client: c,
+				AuthStyle: outbound.AuthBasicUnescaped, Encoding: outbound.JSONBody, Client: c, Now: now,
 			}
 		},
 	})
@@ -155,9 +157,14 @@ func (c Config) String() string {
 // GoString is String.
 func (c Config) GoString() string { return c.String() }
 
-// LogValue makes slog log String: without it, slog's JSON handler would
-// marshal the fields, secrets included.
+// LogValue logs String, redacted.
 func (c Config) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
 // Format redacts in every verb.
 func (c Config) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
+
+// MarshalJSON encodes String, redacted.
+func (c Config) MarshalJSON() ([]byte, error) { return json.Marshal(c.String()) }
+
+// MarshalText is String, for encoders that use encoding.TextMarshaler.
+func (c Config) MarshalText() ([]byte, error) { return []byte(c.String()), nil }

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -60,6 +61,28 @@ func (f File) LogValue() slog.Value {
 		return slog.GroupValue(slog.String("pfx_file", f.PFXFile))
 	}
 	return slog.GroupValue(slog.String("cert_file", f.CertFile), slog.String("key_file", f.KeyFile))
+}
+
+// MarshalJSON encodes the paths without the password, so that a File nested
+// in another value printed by encoding/json or slog's JSON handler stays
+// redacted.
+func (f File) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		CertFile string `json:"cert_file,omitempty"`
+		KeyFile  string `json:"key_file,omitempty"`
+		PFXFile  string `json:"pfx_file,omitempty"`
+		Password string `json:"password,omitempty"`
+	}{f.CertFile, f.KeyFile, f.PFXFile, redactedPassword(f.Password)})
+}
+
+// MarshalText is String, for encoders that use encoding.TextMarshaler.
+func (f File) MarshalText() ([]byte, error) { return []byte(f.String()), nil }
+
+func redactedPassword(p string) string {
+	if p == "" {
+		return ""
+	}
+	return "REDACTED"
 }
 
 func (f File) validate() error {

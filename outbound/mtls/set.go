@@ -145,15 +145,25 @@ func (s *Set) GetClientCertificate(cri *tls.CertificateRequestInfo) (*tls.Certif
 	if fallback != nil {
 		return fallback.cert, nil
 	}
+	// The error also wraps the TLS alert that names the problem (without
+	// adding to its text), so that callers that know TLS but not this
+	// package, such as outbound's error classification, see a certificate
+	// failure: a configuration error, not a passing network fault.
 	var err error
 	switch {
 	case early > 0:
-		err = fmt.Errorf("%w: none of %d certificates is valid yet", ErrNotYetValid, early)
+		err = fmt.Errorf("%w: none of %d certificates is valid yet%.0w", ErrNotYetValid, early, alertCertificateUnknown)
 	default:
-		err = fmt.Errorf("%w: all %d certificates have expired", ErrExpired, expired)
+		err = fmt.Errorf("%w: all %d certificates have expired%.0w", ErrExpired, expired, alertCertificateExpired)
 	}
 	return nil, &Error{Op: "select client certificate", Err: err}
 }
+
+// TLS alerts (RFC 8446 §6.2) wrapped by GetClientCertificate's errors.
+const (
+	alertCertificateExpired = tls.AlertError(45)
+	alertCertificateUnknown = tls.AlertError(46)
+)
 
 // TLSConfig returns a client *tls.Config that presents the Set's
 // certificates, trusts roots for the server's certificate (nil means the

@@ -72,9 +72,11 @@ func (c Credentials) GoString() string { return c.String() }
 // Format makes every fmt verb print the redacted form.
 func (c Credentials) Format(f fmt.State, verb rune) { formatRedacted(f, verb, c.String()) }
 
-// LogValue makes slog log String: without it, slog's JSON handler would
-// marshal the fields, secrets included.
+// LogValue logs String, redacted.
 func (c Credentials) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+// MarshalJSON encodes String, redacted.
+func (c Credentials) MarshalJSON() ([]byte, error) { return json.Marshal(c.String()) }
 
 // LogValue logs the options with their credentials redacted.
 func (o Options) LogValue() slog.Value {

@@ -1,10 +1,12 @@
 package sopague
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/gatehouse-go/gatehouse/outbound"
 	"github.com/gatehouse-go/gatehouse/outbound/internal/preset"
@@ -112,7 +114,7 @@ func NewParts(cfg Config) (*Parts, error) {
 		TransportOptions: preset.TransportOptions{Provider: provider, Base: cfg.Base},
 		BaseURL:          base,
 		SourceOptions:    cfg.SourceOptions,
-		Fetcher: func(c *http.Client) outbound.Fetcher {
+		Fetcher: func(c *http.Client, now func() time.Time) outbound.Fetcher {
 			return &outbound.JSONFetcher{
 				URL:            base + TokenPath(cfg.API),
 				Body:           map[string]string{"userName": cfg.UserName, "password": cfg.Password},
@@ -121,6 +123,7 @@ func NewParts(cfg Config) (*Parts, error) {
 				IssuedAtField:  "created",
 				SuccessField:   "authenticated",
 				Client:         c,
+				Now:            now,
 			}
 		},
 	})
@@ -139,9 +142,14 @@ func (c Config) String() string {
 // GoString is String.
 func (c Config) GoString() string { return c.String() }
 
-// LogValue makes slog log String: without it, slog's JSON handler would
-// marshal the fields, secrets included.
+// LogValue logs String, redacted.
 func (c Config) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
 // Format redacts in every verb.
 func (c Config) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
+
+// MarshalJSON encodes String, redacted.
+func (c Config) MarshalJSON() ([]byte, error) { return json.Marshal(c.String()) }
+
+// MarshalText is String, for encoders that use encoding.TextMarshaler.
+func (c Config) MarshalText() ([]byte, error) { return []byte(c.String()), nil }

@@ -3,6 +3,7 @@ package preset
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -32,6 +33,28 @@ type TransportOptions struct {
 	// RootCAs are the CAs trusted for the provider's server certificate;
 	// nil means the system roots.
 	RootCAs *x509.CertPool
+	// Now is the clock the certificates' expiry is checked with; nil means
+	// time.Now. Certificates are checked against real time, as the TLS
+	// handshake does, not against a Source's injected clock.
+	Now func() time.Time
+}
+
+// anyUnexpired returns a configuration error when every certificate has
+// expired: a client that can never complete a handshake is a mistake to
+// report at construction. Certificates not yet valid are accepted, so that a
+// rotation can be staged.
+func anyUnexpired(provider string, certs []tls.Certificate, now func() time.Time) error {
+	if now == nil {
+		now = time.Now
+	}
+	t := now()
+	for _, c := range certs {
+		if c.Leaf == nil || !t.After(c.Leaf.NotAfter) {
+			return nil
+		}
+	}
+	return fmt.Errorf("%s: %w: %w", provider, outbound.ErrInvalidConfig,
+		&mtls.Error{Op: "certificate set", Err: fmt.Errorf("%w: all %d certificates have expired", mtls.ErrExpired, len(certs))})
 }
 
 // Transport returns the transport to reach the provider with, and the
@@ -70,6 +93,11 @@ func Transport(o TransportOptions) (http.RoundTripper, *mtls.Set, error) {
 		set, err = mtls.NewSet(o.Certificates...)
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w: %w", o.Provider, outbound.ErrInvalidConfig, err)
+		}
+	}
+	if set != nil {
+		if err := anyUnexpired(o.Provider, set.Certificates(), o.Now); err != nil {
+			return nil, nil, err
 		}
 	}
 	// The user's TLS settings (roots, ServerName, ciphers, session cache)
@@ -134,43 +162,21 @@ func BaseURL(provider, override, def string) (string, error) {
 // OnlyHost returns a decorator that refuses, before anything is sent, any
 // request whose scheme and host differ from baseURL's: a provider's
 // credentials go to that provider and nowhere else (a redirect or a URL built
-// for another environment included).
+// for another environment included). It is outbound.AllowHosts(baseURL).
 func OnlyHost(baseURL string) func(http.RoundTripper) http.RoundTripper {
-	u, _ := url.Parse(baseURL) // checked by BaseURL
-	scheme, host := u.Scheme, strings.ToLower(u.Host)
-	return func(next http.RoundTripper) http.RoundTripper {
-		return onlyHost{scheme: scheme, host: host, next: next}
-	}
+	return outbound.AllowHosts(baseURL)
 }
 
-type onlyHost struct {
-	scheme, host string
-	next         http.RoundTripper
-}
-
-// CloseIdleConnections forwards to the wrapped transport.
-func (o onlyHost) CloseIdleConnections() { outbound.CloseIdleConnections(o.next) }
-
-func (o onlyHost) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.URL.Scheme != o.scheme || !strings.EqualFold(req.URL.Host, o.host) {
-		if req.Body != nil {
-			req.Body.Close()
-		}
-		return nil, &outbound.Error{Op: "request", URL: req.URL.Scheme + "://" + req.URL.Host,
-			Err: fmt.Errorf("%w (want %s://%s)", outbound.ErrHostNotAllowed, o.scheme, o.host)}
-	}
-	return o.next.RoundTrip(req)
-}
-
-// Require returns an error naming the first empty field, for required
-// credentials.
+// Require returns an error naming every empty field (joined), for required
+// credentials, given as name, value pairs.
 func Require(provider string, fields ...string) error {
+	var errs []error
 	for i := 0; i+1 < len(fields); i += 2 {
 		if strings.TrimSpace(fields[i+1]) == "" {
-			return Errorf(provider, "%s is required", fields[i])
+			errs = append(errs, Errorf(provider, "%s is required", fields[i]))
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // Errorf returns a configuration error of provider: it wraps
@@ -186,8 +192,9 @@ type Spec struct {
 	// BaseURL is the checked base URL (from BaseURL).
 	BaseURL string
 	// Fetcher, if set, returns the token fetcher given the client that
-	// reaches the token endpoint (with the client certificates).
-	Fetcher func(tokenClient *http.Client) outbound.Fetcher
+	// reaches the token endpoint (with the client certificates) and the
+	// Source's clock, which the fetcher must stamp expiries with.
+	Fetcher func(tokenClient *http.Client, now func() time.Time) outbound.Fetcher
 	// SourceOptions tunes the Source; nil means defaults.
 	SourceOptions *outbound.SourceOptions
 	// Decorators go between the host guard and the Bearer decorator, e.g.
@@ -202,6 +209,14 @@ type Built struct {
 	Set    *mtls.Set
 }
 
+// clock returns the Source's clock: SourceOptions.Now, or time.Now.
+func clock(o *outbound.SourceOptions) func() time.Time {
+	if o != nil && o.Now != nil {
+		return o.Now
+	}
+	return time.Now
+}
+
 // Build assembles the client: OnlyHost(BaseURL), the decorators, Bearer (with
 // a Fetcher), then the transport.
 func Build(s Spec) (*Built, error) {
@@ -214,7 +229,13 @@ func Build(s Spec) (*Built, error) {
 	if s.Fetcher != nil {
 		// The token client is held to the provider's host as well.
 		tokenClient := &http.Client{Transport: outbound.Chain(rt, OnlyHost(s.BaseURL))}
-		b.Source = outbound.NewSource(s.Fetcher(tokenClient), s.SourceOptions)
+		f := s.Fetcher(tokenClient, clock(s.SourceOptions))
+		if v, ok := f.(interface{ Validate() error }); ok {
+			if err := v.Validate(); err != nil {
+				return nil, fmt.Errorf("%s: %w", s.Provider, err)
+			}
+		}
+		b.Source = outbound.NewSource(f, s.SourceOptions)
 		decs = append(decs, outbound.Bearer(b.Source))
 	}
 	b.Client = &http.Client{Transport: outbound.Chain(rt, decs...)}
