@@ -354,8 +354,11 @@ func (s *Source) Invalidate(stale Token) {
 	if last != noInvalidate && now >= last && now-last < int64(s.minBackoff) {
 		return
 	}
-	if s.lastInvalidate.CompareAndSwap(last, now) {
-		s.cur.CompareAndSwap(e, nil)
+	if s.lastInvalidate.CompareAndSwap(last, now) && s.cur.CompareAndSwap(e, nil) {
+		// A Shared fetcher drops the token fleet-wide too.
+		if inv, ok := s.f.(invalidator); ok {
+			inv.invalidate(e.tok)
+		}
 	}
 }
 

@@ -1,0 +1,19 @@
+// Package redisstore keeps the tokens that outbound.Shared shares between
+// the processes of a fleet in Redis: standalone, Sentinel or Cluster, through
+// go-redis's UniversalClient.
+//
+//	client := redis.NewClient(&redis.Options{Addr: "redis:6379"})
+//	store := redisstore.New(client, nil)
+//	key := outbound.CredentialKey("efi", efi.PixProductionURL, clientID, "cob.read cob.write")
+//	src := outbound.NewSource(outbound.Shared(fetcher, store, key, &outbound.SharedOptions{
+//		EncryptionKey: tokenKey, // 32 bytes from your secret manager: Redis then holds no usable token
+//	}), nil)
+//
+// For a key K it uses three Redis names, all hash-tagged "{K}" so that they
+// land in one Cluster slot: "{K}" (a hash with the token, its type, expiry
+// and fetch time, expiring with the token), "{K}:lease" (the fetch lease:
+// SET NX PX with a random owner value, released by a Lua compare-and-delete)
+// and "{K}:signal" (a pub/sub channel on which saves, drops and releases are
+// published, which Watch subscribes to). Drop is a Lua compare-and-delete on
+// the token's stored value. Every command is bounded by Options.Timeout.
+package redisstore

@@ -1,0 +1,81 @@
+package outbound
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"strings"
+)
+
+// sealedPrefix marks a sealed stored value, so that a process without the
+// key (or with encryption off) recognises one and never sends it.
+const sealedPrefix = "gatehouse:sealed:v1:"
+
+var (
+	errSealedNoKey = errors.New("outbound: stored token is sealed and no EncryptionKey is set")
+	errNotSealed   = errors.New("outbound: stored token is not sealed and an EncryptionKey is set")
+	errOpen        = errors.New("outbound: stored token does not open with the EncryptionKey")
+	errBadValue    = errors.New("outbound: stored token value is empty or not a valid header value")
+)
+
+// newAEAD returns AES-256-GCM for key, nil for no key.
+func newAEAD(key []byte) (cipher.AEAD, error) {
+	if len(key) == 0 {
+		return nil, nil
+	}
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	return cipher.NewGCM(block)
+}
+
+// seal returns the stored form of value under key name ad.
+func seal(aead cipher.AEAD, ad, value string) string {
+	if aead == nil {
+		return value
+	}
+	nonce := make([]byte, aead.NonceSize(), aead.NonceSize()+len(value)+aead.Overhead())
+	_, _ = rand.Read(nonce) // crypto/rand.Read never fails (Go 1.24+)
+	out := aead.Seal(nonce, nonce, []byte(value), []byte(ad))
+	return sealedPrefix + base64.RawURLEncoding.EncodeToString(out)
+}
+
+// open returns the token value of a stored form.
+func open(aead cipher.AEAD, ad, stored string) (string, error) {
+	rest, sealed := strings.CutPrefix(stored, sealedPrefix)
+	switch {
+	case aead == nil && sealed:
+		return "", errSealedNoKey
+	case aead == nil:
+		return stored, nil
+	case !sealed:
+		return "", errNotSealed
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(rest)
+	if err != nil || len(raw) < aead.NonceSize() {
+		return "", errOpen
+	}
+	n := aead.NonceSize()
+	plain, err := aead.Open(nil, raw[:n], raw[n:], []byte(ad))
+	if err != nil {
+		return "", errOpen
+	}
+	return string(plain), nil
+}
+
+// headerSafe reports whether v can be sent in a header: not empty, and no
+// control bytes (CR, LF, NUL, DEL...).
+func headerSafe(v string) bool {
+	if v == "" {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < 0x20 && c != '\t' || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
