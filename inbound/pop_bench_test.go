@@ -2,7 +2,9 @@ package inbound
 
 import (
 	"crypto"
+	"encoding/base64"
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -29,6 +31,20 @@ func BenchmarkProofOfPossession(b *testing.B) {
 		der := string(make([]byte, 1200)) // a typical leaf's size
 		r := withCert(bearerRequest(boundToken(b, x5t(der))), der)
 		benchValidate(b, v, func(int) *http.Request { return r })
+	})
+	// The floor: verifying one ES256 signature, which every proof costs.
+	b.Run("es256-verify-only", func(b *testing.B) {
+		tok := boundToken(b, nil)
+		proof := makeProof(b, pk.ec, "", proofClaims(tok), nil)
+		i := strings.LastIndexByte(proof, '.')
+		sig, _ := base64.RawURLEncoding.DecodeString(proof[i+1:])
+		m := signingMethod("ES256")
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := m.Verify(proof[:i], sig, &pk.ec.PublicKey); err != nil {
+				b.Fatal(err)
+			}
+		}
 	})
 	for _, k := range []struct {
 		name string
