@@ -419,3 +419,35 @@ func FuzzDPoPProof(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPoPAuthorization fuzzes the Authorization header parse of a validator
+// that takes both schemes.
+func FuzzPoPAuthorization(f *testing.F) {
+	for _, s := range []string{"DPoP abc", "dpop abc", "Bearer abc", "DPoP", "DPoP ", "Basic x", "", "DPoP\ta.b.c", "DPOP  x  "} {
+		f.Add(s, "")
+		f.Add(s, "DPoP second")
+	}
+	v := dpopValidator(f, nil)
+	f.Fuzz(func(t *testing.T, first, second string) {
+		h := http.Header{"Authorization": {first}}
+		if second != "" {
+			h["Authorization"] = append(h["Authorization"], second)
+		}
+		scheme, tok, err := v.pop.token(h)
+		if err != nil {
+			if tok != "" || (err.Status != http.StatusBadRequest && err.Status != http.StatusUnauthorized) {
+				t.Fatalf("token %q, status %d", tok, err.Status)
+			}
+			if len(first) > 12 && strings.Contains(err.Error(), first) {
+				t.Fatal("error echoes the header")
+			}
+			return
+		}
+		if second != "" || (scheme != "DPoP" && scheme != "Bearer") {
+			t.Fatalf("scheme %q from %q, %q", scheme, first, second)
+		}
+		if tok == "" || tok != strings.Trim(tok, " \t") || !strings.Contains(first, tok) {
+			t.Fatalf("token %q from %q", tok, first)
+		}
+	})
+}
