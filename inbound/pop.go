@@ -222,7 +222,7 @@ func (b *binding) check(r *http.Request, scheme, tok string, p *Principal) *Erro
 		if !ok {
 			return bindingFailed("certificate binding failed: no client certificate")
 		}
-		if subtle.ConstantTimeCompare([]byte(got), []byte(x5t)) != 1 {
+		if !sameX5t(&got, x5t) {
 			return bindingFailed("certificate binding failed: the client certificate is not the one the token is bound to")
 		}
 	}
