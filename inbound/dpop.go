@@ -192,7 +192,13 @@ func (d *dpopVerifier) parse(s string) (claims map[string]any, key any, _ *Error
 	if err != nil {
 		return nil, nil, invalidProof("the DPoP proof's header is malformed")
 	}
-	if typ, _ := hdr["typ"].(string); !strings.EqualFold(typ, "dpop+jwt") {
+	// typ is a media type: case-insensitive, "application/" optional
+	// (RFC 7515 §4.1.9).
+	typ, _ := hdr["typ"].(string)
+	if len(typ) > 12 && strings.EqualFold(typ[:12], "application/") {
+		typ = typ[12:]
+	}
+	if !strings.EqualFold(typ, "dpop+jwt") {
 		return nil, nil, invalidProof("the DPoP proof's typ is not dpop+jwt")
 	}
 	alg, _ := hdr["alg"].(string)

@@ -280,6 +280,12 @@ func TestDPoPSchemes(t *testing.T) {
 			t.Errorf("DPoPAlgs = %q", e.DPoPAlgs)
 		}
 	})
+	t.Run("typ as a full media type", func(t *testing.T) {
+		proof := makeProof(t, pk.ec, "", proofClaims(bound), func(h map[string]any) { h["typ"] = "Application/DPoP+JWT" })
+		if _, err := v.Validate(dpopRequest(bound, proof)); err != nil {
+			t.Fatal(err)
+		}
+	})
 	t.Run("Required refuses Bearer", func(t *testing.T) {
 		_, err := req.Validate(bearerRequest(unbound))
 		wantRefusal(t, err, CodeMissingToken, "", ChallengeDPoP)
