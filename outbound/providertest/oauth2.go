@@ -251,4 +251,3 @@ func (st *oauth2State) issue(s *Server, clientID string, b tokenBinding) (string
 	}
 	return tok, typ, nil
 }
-

@@ -81,4 +81,3 @@ func (st *oauth2State) checkAssertion(s *Server, r *http.Request) string {
 	}
 	return ""
 }
-
