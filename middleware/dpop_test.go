@@ -72,3 +72,15 @@ func TestWriteErrorDPoP(t *testing.T) {
 		})
 	}
 }
+
+// A nil Guard renders DPoP challenges with the default realm, as it does
+// Bearer ones.
+func TestWriteErrorDPoPNilGuard(t *testing.T) {
+	var g *middleware.Guard
+	w := httptest.NewRecorder()
+	g.WriteError(w, httptest.NewRequest(http.MethodGet, "/", nil),
+		&inbound.Error{Status: 401, Code: inbound.CodeInvalidDPoPProof, Challenge: inbound.ChallengeDPoPError, DPoPAlgs: "ES256"})
+	if got := w.Header().Get("WWW-Authenticate"); got != `DPoP realm="api", algs="ES256", error="invalid_dpop_proof"` {
+		t.Fatalf("WWW-Authenticate = %q", got)
+	}
+}
