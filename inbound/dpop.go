@@ -78,7 +78,8 @@ type DPoPOptions struct {
 	Replay ReplayCache
 	// Nonces, when set, makes every proof carry a nonce it accepts, and
 	// answers proofs without one with 401 use_dpop_nonce and a DPoP-Nonce
-	// header.
+	// header (RFC 9449 §9): proofs can then not be made in advance.
+	// NewDPoPNonces gives rotating random nonces.
 	Nonces DPoPNonces
 	// Origin is the scheme and authority clients use to reach this server,
 	// e.g. "https://api.example.com", to which proofs' htu must point. Empty
