@@ -17,6 +17,7 @@ import (
 
 	"github.com/gatehouse-go/gatehouse/inbound"
 	"github.com/gatehouse-go/gatehouse/outbound"
+	"github.com/gatehouse-go/gatehouse/outbound/mtls"
 	"github.com/gatehouse-go/gatehouse/outbound/providertest"
 )
 
@@ -301,5 +302,39 @@ func TestOAuth2CertificateBoundAgainstInbound(t *testing.T) {
 	}
 	if st := getStatus(t, outbound.Chain(clientFor(other.TLS), outbound.Bearer(src)), api.URL+"/x"); st != http.StatusUnauthorized {
 		t.Fatalf("other certificate: status %d", st)
+	}
+}
+
+// TestOAuth2PrivateKeyJWTFromPFX: the assertion key comes from the same PFX
+// file that mtls reads for the client certificate.
+func TestOAuth2PrivateKeyJWTFromPFX(t *testing.T) {
+	for _, useRSA := range []bool{false, true} {
+		t.Run(map[bool]string{false: "ECDSA", true: "RSA"}[useRSA], func(t *testing.T) {
+			// A fake that issues the certificate; the key is registered
+			// with a second fake that checks assertions.
+			issuer := newOAuth2(t, providertest.OAuth2Config{ClientAuth: providertest.TLSClientAuth})
+			c, err := issuer.IssueClientCertificate(&providertest.CertificateOptions{RSA: useRSA})
+			if err != nil {
+				t.Fatal(err)
+			}
+			pfx, err := c.PFX("pfx-password")
+			if err != nil {
+				t.Fatal(err)
+			}
+			loaded, err := mtls.LoadPFX(pfx, "pfx-password")
+			if err != nil {
+				t.Fatal(err)
+			}
+			key := loaded.PrivateKey.(crypto.Signer)
+			fake := newOAuth2(t, providertest.OAuth2Config{ClientAuth: providertest.PrivateKeyJWT, ClientKey: key.Public()})
+			cc := &outbound.ClientCredentials{TokenURL: fake.TokenURL(), ClientID: fake.Credentials().ClientID,
+				AuthStyle: outbound.AuthPrivateKeyJWT, Assertion: &outbound.ClientAssertion{Key: key}, Client: fake.Client()}
+			if err := cc.Validate(); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := cc.Fetch(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		})
 	}
 }
