@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"strings"
 	"time"
@@ -277,12 +278,13 @@ func (d *dpopVerifier) checkClaims(r *http.Request, tok string, c map[string]any
 	if got, ok := normalizeHTU(htu); !ok || got != d.requestURI(r) {
 		return invalidProof("the DPoP proof's htu does not match the request URI")
 	}
-	iat, ok := c["iat"].(float64)
-	if !ok {
+	// Rounded down: a fraction never makes a proof look newer.
+	iat, present, ok := numericClaim(c, "iat", math.Floor)
+	if !present || !ok {
 		return invalidProof("the DPoP proof has no numeric iat")
 	}
 	now := d.now()
-	at := time.Unix(0, secondsToNanos(iat))
+	at := time.Unix(0, iat)
 	if at.Before(now.Add(-d.window)) || at.After(now.Add(DPoPFutureSkew)) {
 		return invalidProof("the DPoP proof's iat is outside the accepted window")
 	}

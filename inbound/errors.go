@@ -62,6 +62,10 @@ type Error struct {
 	Code string
 	// Description is a human-readable explanation safe to send to the client.
 	Description string
+	// Scope, on an insufficient_scope error, lists the scopes the request
+	// needs, space-separated, for the challenge's scope attribute (RFC 6750
+	// §3). Empty otherwise.
+	Scope string
 	// Err is the underlying cause, if any. It is for logs and errors.Is; the
 	// middleware never sends it to the client.
 	Err error

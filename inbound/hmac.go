@@ -21,23 +21,21 @@ type hmacState struct {
 	mac   [64]byte
 }
 
-var (
-	hmac256Pool = sync.Pool{New: func() any { return &hmacState{h: sha256.New()} }}
-	hmac384Pool = sync.Pool{New: func() any { return &hmacState{h: sha512.New384()} }}
-	hmac512Pool = sync.Pool{New: func() any { return &hmacState{h: sha512.New()} }}
-)
-
-// hmacPool returns the pool of the HS algorithm alg, or nil.
-func hmacPool(alg string) *sync.Pool {
+// newHMACPool returns a pool of hash states for the HS algorithm alg, or nil
+// for any other algorithm. Each validator has its own pools.
+func newHMACPool(alg string) *sync.Pool {
+	var h func() hash.Hash
 	switch alg {
 	case "HS256":
-		return &hmac256Pool
+		h = sha256.New
 	case "HS384":
-		return &hmac384Pool
+		h = sha512.New384
 	case "HS512":
-		return &hmac512Pool
+		h = sha512.New
+	default:
+		return nil
 	}
-	return nil
+	return &sync.Pool{New: func() any { return &hmacState{h: h()} }}
 }
 
 // verifyHMAC reports whether sig is the HMAC of input under key, in constant

@@ -110,21 +110,14 @@ func (s *jwksServer) set(doc []byte, status int) {
 	s.status = status
 }
 
-func newJWKS(t *testing.T, url string, opts *JWKSOptions) *jwksKeySet {
+func newJWKS(t *testing.T, url string, opts *JWKSOptions) *JWKSet {
 	t.Helper()
 	ks, err := JWKS(url, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = ks.(io.Closer).Close() })
-	return ks.(*jwksKeySet)
-}
-
-// refresh forces one fetch and waits for it, as the background loop would.
-func (s *jwksKeySet) refreshForTest() error {
-	f := s.startFlight()
-	<-f.done
-	return f.err
+	t.Cleanup(func() { _ = ks.Close() })
+	return ks
 }
 
 // fakeIssuer serves a JWK Set from memory as an http.RoundTripper: no
@@ -136,6 +129,8 @@ type fakeIssuer struct {
 	doc          []byte
 	status       int
 	cacheControl string
+	gate         chan struct{} // when set, each request waits until it is closed
+	delay        time.Duration // how long each response takes (fake time in a bubble)
 	requests     atomic.Int64
 }
 
@@ -155,6 +150,17 @@ func (f *fakeIssuer) set(doc []byte, status int) {
 func (f *fakeIssuer) RoundTrip(r *http.Request) (*http.Response, error) {
 	f.requests.Add(1)
 	f.mu.Lock()
+	gate, delay := f.gate, f.delay
+	f.mu.Unlock()
+	time.Sleep(delay)
+	if gate != nil {
+		select {
+		case <-gate:
+		case <-r.Context().Done():
+			return nil, r.Context().Err()
+		}
+	}
+	f.mu.Lock()
 	defer f.mu.Unlock()
 	h := http.Header{"Content-Type": {"application/json"}}
 	if f.cacheControl != "" {
@@ -167,7 +173,7 @@ func (f *fakeIssuer) client() *http.Client { return &http.Client{Transport: f} }
 
 // holds reports whether the set's current keys include kid, without the
 // unknown-kid refetch that Key would start.
-func (s *jwksKeySet) holds(kid string) bool {
+func (s *JWKSet) holds(kid string) bool {
 	m := s.keys.Load()
 	if m == nil {
 		return false
@@ -264,7 +270,7 @@ func TestJWKSRefreshKeepsKeyIdentity(t *testing.T) {
 	srv := newJWKSServer(t, jwksDoc(jwk(&k.rsa.PublicKey, map[string]any{"kid": "a"})))
 	ks := newJWKS(t, srv.URL, nil)
 	before, _ := ks.Key(context.Background(), "a", "RS256")
-	if err := ks.refreshForTest(); err != nil {
+	if err := ks.Refresh(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	after, _ := ks.Key(context.Background(), "a", "RS256")
@@ -293,7 +299,7 @@ func TestJWKSEndpointDownKeepsLastGoodSet(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv.set(tc.doc, tc.status)
-			if err := ks.refreshForTest(); err == nil {
+			if err := ks.Refresh(context.Background()); err == nil {
 				t.Fatal("refresh succeeded")
 			}
 			if _, err := v.Validate(bearerRequest(tok)); err != nil {
@@ -302,7 +308,7 @@ func TestJWKSEndpointDownKeepsLastGoodSet(t *testing.T) {
 		})
 	}
 	srv.Close()
-	if err := ks.refreshForTest(); err == nil {
+	if err := ks.Refresh(context.Background()); err == nil {
 		t.Fatal("refresh from a closed server succeeded")
 	}
 	if _, err := v.Validate(bearerRequest(tok)); err != nil {
@@ -510,7 +516,7 @@ func TestMaxAge(t *testing.T) {
 			}
 		})
 	}
-	s := &jwksKeySet{minRefresh: time.Minute, maxRefresh: time.Hour}
+	s := &JWKSet{minRefresh: time.Minute, maxRefresh: time.Hour}
 	for _, tt := range []struct{ in, want time.Duration }{{-1, time.Hour}, {0, time.Minute}, {5 * time.Minute, 5 * time.Minute}, {48 * time.Hour, time.Hour}} {
 		if got := s.clampRefresh(tt.in); got != tt.want {
 			t.Errorf("clampRefresh(%v) = %v, want %v", tt.in, got, tt.want)
@@ -519,7 +525,7 @@ func TestMaxAge(t *testing.T) {
 }
 
 func TestJWKSRetryBackoff(t *testing.T) {
-	s := &jwksKeySet{minRefresh: 10 * time.Second}
+	s := &JWKSet{minRefresh: 10 * time.Second}
 	// Exponential, capped at MinRefresh, with jitter in [d/2, d].
 	ceilings := []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second, 10 * time.Second, 10 * time.Second}
 	for i, ceiling := range ceilings {
@@ -547,7 +553,7 @@ func TestJWKSOptionsValidation(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if ks, err := JWKS(tt.url, tt.opts); err == nil {
-				_ = ks.(io.Closer).Close()
+				_ = ks.Close()
 				t.Fatal("accepted")
 			}
 		})
@@ -562,7 +568,7 @@ func TestJWKSRedaction(t *testing.T) {
 	u := strings.Replace(srv.URL, "http://", "http://user:hunter2@", 1) + "/jwks?api_key=topsecret"
 	ks := newJWKS(t, u, &JWKSOptions{OnError: func(err error) { mu.Lock(); seen = append(seen, err.Error()); mu.Unlock() }})
 	srv.Close()
-	_ = ks.refreshForTest()
+	_ = ks.Refresh(context.Background())
 	mu.Lock()
 	defer mu.Unlock()
 	seen = append(seen, fmt.Sprint(ks), fmt.Sprintf("%#v", ks), fmt.Sprintf("%+v", ks))
@@ -589,11 +595,10 @@ func TestJWKSCloseAndContext(t *testing.T) {
 	if _, err := ks.Key(context.Background(), "a", "RS256"); err != nil {
 		t.Fatal(err)
 	}
-	c := ks.(io.Closer)
-	if err := c.Close(); err != nil {
+	if err := ks.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Close(); err != nil {
+	if err := ks.Close(); err != nil {
 		t.Fatal(err)
 	}
 	// An unknown kid after Close does not start a fetch.
@@ -612,7 +617,7 @@ func TestJWKSPlainHTTP(t *testing.T) {
 	if err != nil {
 		t.Fatalf("AllowInsecureHTTP: %v", err)
 	}
-	_ = ks.(io.Closer).Close()
+	_ = ks.Close()
 
 	// A redirect from the https key set to plain HTTP on another host is
 	// refused (the key set stays unavailable rather than taking those keys).
@@ -658,6 +663,53 @@ func TestJWKSNeverLoadedFetchesOnDemand(t *testing.T) {
 		}
 		if n := iss.requests.Load(); n != 2 {
 			t.Fatalf("%d fetches, want 2 (the first, then one on demand)", n)
+		}
+	})
+}
+
+// TestJWKSRefreshSharesOneFetch: concurrent Refresh calls share one fetch
+// (singleflight), each caller may give up on its own context without
+// cancelling it, and after Close nothing is fetched.
+func TestJWKSRefreshSharesOneFetch(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		k := fixtures()
+		iss := newFakeIssuer(jwksDoc(jwk(&k.rsa.PublicKey, map[string]any{"kid": "a"})))
+		var ks *JWKSet = newJWKS(t, fakeIssuerURL, &JWKSOptions{Client: iss.client(), MinRefresh: time.Hour})
+		gate := make(chan struct{})
+		iss.mu.Lock()
+		iss.gate = gate
+		iss.mu.Unlock()
+
+		const callers = 100
+		errs := make(chan error, callers)
+		for range callers {
+			go func() { errs <- ks.Refresh(context.Background()) }()
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		impatient := make(chan error, 1)
+		go func() { impatient <- ks.Refresh(ctx) }()
+		synctest.Wait() // every caller waits on the one blocked fetch
+		if n := iss.requests.Load(); n != 2 {
+			t.Fatalf("%d fetches, want 2 (the first, then one shared)", n)
+		}
+		cancel()
+		if err := <-impatient; !errors.Is(err, context.Canceled) {
+			t.Fatalf("impatient caller: %v", err)
+		}
+		close(gate)
+		for range callers {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := iss.requests.Load(); n != 2 {
+			t.Fatalf("%d fetches after release, want 2", n)
+		}
+		if err := ks.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := ks.Refresh(context.Background()); !errors.Is(err, errClosed) || iss.requests.Load() != 2 {
+			t.Fatalf("Refresh after Close: %v, %d fetches", err, iss.requests.Load())
 		}
 	})
 }

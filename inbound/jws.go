@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 )
 
 // jws is a compact JWS split and decoded, not yet verified.
@@ -114,6 +115,9 @@ func (v *jwtValidator) checkHeader(d *jws, hdr string) *Error {
 		return invalidToken("the token's algorithm is not allowed")
 	}
 	d.alg, d.kid = d.method.name, h.kid
+	if v.types != nil && !v.typeAllowed(h.typ) {
+		return invalidToken("the token's type is not accepted")
+	}
 	// No JWS extension is understood here, so any crit is refused
 	// (RFC 7515 §4.1.11).
 	if h.crit {
@@ -150,4 +154,27 @@ func keySetError(err error) *Error {
 		}
 		return &Error{Status: http.StatusServiceUnavailable, Code: CodeKeySetUnavailable, Description: "the signing keys are unavailable", Err: err}
 	}
+}
+
+// typeAllowed reports whether typ, as mediaType reads it, is one of the
+// accepted types. A token without typ has the type "".
+func (v *jwtValidator) typeAllowed(typ string) bool {
+	typ = mediaType(typ)
+	for _, t := range v.types {
+		if strings.EqualFold(t, typ) {
+			return true
+		}
+	}
+	return false
+}
+
+// mediaType drops the "application/" prefix (in any case) that RFC 7515
+// §4.1.9 lets typ omit, so that "application/at+jwt" and "at+jwt" are one
+// type.
+func mediaType(typ string) string {
+	const prefix = "application/"
+	if len(typ) > len(prefix) && strings.EqualFold(typ[:len(prefix)], prefix) {
+		return typ[len(prefix):]
+	}
+	return typ
 }

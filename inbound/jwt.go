@@ -26,8 +26,14 @@ func (v *jwtValidator) validateToken(ctx context.Context, tok string) (*Principa
 	if v.cache != nil {
 		if e := v.cache.get(tok); e != nil {
 			if p, err, done := v.fromCache(ctx, tok, e); done {
+				if v.onCache != nil {
+					v.onCache(true)
+				}
 				return p, err
 			}
+		}
+		if v.onCache != nil {
+			v.onCache(false)
 		}
 	}
 	return v.verify(ctx, tok)

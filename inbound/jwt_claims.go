@@ -2,6 +2,7 @@ package inbound
 
 import (
 	"math"
+	"slices"
 )
 
 // tokenTimes are a token's exp and nbf as unix nanoseconds.
@@ -14,20 +15,20 @@ type tokenTimes struct {
 // of the time claims and of sub, and exp's presence.
 func (v *jwtValidator) checkClaims(claims map[string]any) (tokenTimes, string, *Error) {
 	var t tokenTimes
-	if v.issuer != "" {
-		if iss, _ := claims["iss"].(string); iss != v.issuer {
+	if v.issuers != nil {
+		if iss, _ := claims["iss"].(string); !slices.Contains(v.issuers, iss) {
 			return t, "", newTokenError(CodeInvalidIssuer, "the token's issuer is not accepted", nil)
 		}
 	}
-	if v.audience != "" && !hasAudience(claims["aud"], v.audience) {
+	if v.audiences != nil && !hasAudience(claims["aud"], v.audiences) {
 		return t, "", newTokenError(CodeInvalidAudience, "the token's audience is not accepted", nil)
 	}
 	var ok1, ok2, ok3 bool
-	t.exp, t.hasExp, ok1 = numericClaim(claims, "exp")
-	t.nbf, t.hasNbf, ok2 = numericClaim(claims, "nbf")
-	_, _, ok3 = numericClaim(claims, "iat")
+	t.exp, t.hasExp, ok1 = numericClaim(claims, "exp", math.Floor)
+	t.nbf, t.hasNbf, ok2 = numericClaim(claims, "nbf", math.Ceil)
+	_, _, ok3 = numericClaim(claims, "iat", math.Floor)
 	if !ok1 || !ok2 || !ok3 {
-		return t, "", invalidToken("the token's time claims are not numbers")
+		return t, "", invalidToken("the token's time claims are not numbers of seconds from 1678 to 2262")
 	}
 	if !t.hasExp && !v.expOptional {
 		return t, "", invalidToken("the token has no exp claim")
@@ -50,9 +51,13 @@ func (v *jwtValidator) checkTimes(t tokenTimes, now int64) *Error {
 	return nil
 }
 
-// numericClaim reads a NumericDate claim as unix nanoseconds. ok is false when
-// the claim is present but not a number.
-func numericClaim(claims map[string]any, name string) (nanos int64, present, ok bool) {
+// numericClaim reads a NumericDate claim as unix nanoseconds, in whole
+// seconds: rounded down (exp) or up (nbf) by round, so that a fraction never
+// makes a token valid for longer, or sooner, than a verifier counting whole
+// seconds (as golang-jwt does) would have it. ok is false when the claim is
+// present but not a number, or outside the years 1678 to 2262 (int64
+// nanoseconds): an exp in the year 10^290 is a token that never expires.
+func numericClaim(claims map[string]any, name string, round func(float64) float64) (nanos int64, present, ok bool) {
 	raw, present := claims[name]
 	if !present {
 		return 0, false, true
@@ -61,32 +66,32 @@ func numericClaim(claims map[string]any, name string) (nanos int64, present, ok 
 	if !isNum {
 		return 0, true, false
 	}
-	return secondsToNanos(f), true, true
-}
-
-// secondsToNanos converts seconds to nanoseconds, saturating far outside the
-// years 1678 to 2262 instead of overflowing.
-func secondsToNanos(f float64) int64 {
 	const limit = math.MaxInt64 / 1e9
-	switch {
-	case f >= limit:
-		return math.MaxInt64
-	case f <= -limit:
-		return math.MinInt64 + 1
+	f = round(f)
+	if f >= limit || f <= -limit {
+		return 0, true, false
 	}
-	return int64(f * 1e9)
+	return int64(f) * 1e9, true, true
 }
 
-func hasAudience(aud any, want string) bool {
+// hasAudience reports whether aud, a string or an array of them, names one
+// of want.
+func hasAudience(aud any, want []string) bool {
 	switch a := aud.(type) {
 	case string:
-		return a == want
+		return slices.Contains(want, a)
 	case []any:
+		// Every element must be a string (RFC 7519 §4.1.3), as golang-jwt
+		// requires too.
+		found := false
 		for _, x := range a {
-			if s, ok := x.(string); ok && s == want {
-				return true
+			s, ok := x.(string)
+			if !ok {
+				return false
 			}
+			found = found || slices.Contains(want, s)
 		}
+		return found
 	}
 	return false
 }

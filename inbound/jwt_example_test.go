@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"time"
@@ -82,7 +81,7 @@ func ExampleJWKS() {
 	if err != nil {
 		panic(err)
 	}
-	defer keys.(io.Closer).Close()
+	defer keys.Close()
 
 	v, err := inbound.BearerJWT(inbound.JWTOptions{
 		Keys:       keys,

@@ -42,10 +42,30 @@ type JWTOptions struct {
 	// refetch.
 	Issuer string
 
+	// Issuers are further accepted issuers: with Issuer, the token's "iss"
+	// must equal one of them. Empty strings are a construction error.
+	Issuers []string
+
 	// Audience, when set, must equal the token's "aud" claim or be one of its
 	// elements (aud may be a string or an array). Also checked before any key
 	// lookup.
 	Audience string
+
+	// Audiences are further accepted audiences: with Audience, at least one
+	// of them must be the token's "aud" or among its elements.
+	Audiences []string
+
+	// Types, when set, restricts the header's "typ" (explicit typing,
+	// RFC 8725 §3.11), e.g. {"at+jwt"} for RFC 9068 access tokens: a token
+	// without typ, or of another type, is 401 invalid_token. Types are
+	// compared case-insensitively, with an "application/" prefix ignored on
+	// either side ("application/at+jwt" is "at+jwt"). Nil accepts any type
+	// or none.
+	//
+	// Secure: {"at+jwt"} when the issuer types its access tokens, so that an
+	// ID token or a logout token of the same issuer and keys is never taken
+	// for an access token.
+	Types []string
 
 	// Leeway is the clock skew tolerated on "exp" and "nbf". Default 0; at
 	// most MaxLeeway.
@@ -66,6 +86,13 @@ type JWTOptions struct {
 	// lookup instead of a signature verification. 0 means DefaultCacheSize;
 	// a negative value disables the cache.
 	CacheSize int
+
+	// OnCache, if set, is called for every token that reaches the
+	// verified-token cache (not with CacheSize < 0): hit is true when the
+	// cache answered, false when the token was verified afresh (first
+	// sight, or an entry dropped because its key changed). For metrics; it
+	// runs on the request path, so keep it fast.
+	OnCache func(hit bool)
 
 	// Now is the clock. Nil means time.Now.
 	Now func() time.Time
@@ -103,14 +130,17 @@ type JWTOptions struct {
 type jwtValidator struct {
 	keys        KeySet
 	algs        []algorithm
-	issuer      string
-	audience    string
-	leeway      int64 // nanoseconds
+	issuers     []string // accepted iss values; nil accepts any
+	audiences   []string // accepted aud values; nil accepts any
+	types       []string // accepted typ values as mediaType gives them; nil accepts any
+	leeway      int64    // nanoseconds
 	scopes      []string
+	scopeAttr   string // the required scopes, space-separated
 	expOptional bool
 	now         func() time.Time
 	maxSize     int
 	cache       *tokenCache
+	onCache     func(hit bool)
 	b64         *base64.Encoding
 	pop         *binding // proof of possession; nil when off
 }
@@ -132,9 +162,14 @@ type jwtValidator struct {
 //   - the header's "alg" must be in the allowlist, unknown "crit" parameters
 //     are refused, and keys embedded in or referenced by the header ("jwk",
 //     "jku", "x5u", "x5c") are never used;
-//   - iss and aud are checked before any key is looked up; the key must be of
-//     the algorithm's own type; then the signature, exp (required unless
-//     ExpOptional), nbf and the required scopes are checked.
+//   - the header's "typ" is checked against Types, when set;
+//   - iss and aud are checked before any key is looked up (aud is a string
+//     or an array of strings only); the key must be of the algorithm's own
+//     type; then the signature, exp (required unless ExpOptional), nbf and
+//     the required scopes are checked;
+//   - exp, nbf and iat must be numbers of seconds within the years 1678 to
+//     2262; a fraction never lengthens validity (exp is rounded down, nbf
+//     up).
 //
 // The Principal carries sub as Subject, "Bearer" as Scheme, the kid as KeyID,
 // the scopes and the claims. Verified tokens are cached (see
@@ -143,11 +178,12 @@ type jwtValidator struct {
 func BearerJWT(opts JWTOptions) (Validator, error) {
 	v := &jwtValidator{
 		keys:        opts.Keys,
-		issuer:      opts.Issuer,
-		audience:    opts.Audience,
+		issuers:     nonEmpty(opts.Issuer, opts.Issuers),
+		audiences:   nonEmpty(opts.Audience, opts.Audiences),
 		leeway:      int64(opts.Leeway),
 		expOptional: opts.ExpOptional,
 		now:         opts.Now,
+		onCache:     opts.OnCache,
 		maxSize:     opts.MaxTokenSize,
 		scopes:      slices.Clone(opts.RequiredScopes),
 		b64:         base64.RawURLEncoding.Strict(),
@@ -176,8 +212,16 @@ func BearerJWT(opts JWTOptions) (Validator, error) {
 	return v, nil
 }
 
-// configure checks opts and sets up the algorithms, reporting every mistake
-// at once.
+// nonEmpty returns one and many as one list, without one when it is empty.
+func nonEmpty(one string, many []string) []string {
+	if one == "" {
+		return slices.Clone(many)
+	}
+	return append([]string{one}, many...)
+}
+
+// configure checks opts and sets up the algorithms and types, reporting
+// every mistake at once.
 func (v *jwtValidator) configure(opts *JWTOptions) error {
 	var errs []error
 	bad := func(format string, args ...any) {
@@ -186,20 +230,7 @@ func (v *jwtValidator) configure(opts *JWTOptions) error {
 	if opts.Keys == nil {
 		bad("Keys is required")
 	}
-	if len(opts.Algorithms) == 0 {
-		bad("Algorithms is required (an allowlist such as {\"RS256\"})")
-	}
-	for _, name := range opts.Algorithms {
-		m := signingMethod(name)
-		switch {
-		case strings.EqualFold(name, "none"):
-			bad("algorithm \"none\" is never allowed")
-		case m == nil:
-			bad("unsupported algorithm %q", name)
-		case v.allowed(name) == nil:
-			v.algs = append(v.algs, algorithm{name: name, method: m, hmac: hmacPool(name)})
-		}
-	}
+	v.configureAlgorithms(opts.Algorithms, bad)
 	// An HMAC secret too short for every allowed HS algorithm (40 bytes with
 	// only HS384 allowed) would fail every request: that is a configuration
 	// error, found here.
@@ -214,12 +245,49 @@ func (v *jwtValidator) configure(opts *JWTOptions) error {
 	if opts.MaxTokenSize < 0 {
 		bad("MaxTokenSize must not be negative")
 	}
+	v.configureLists(opts, bad)
+	return errors.Join(errs...)
+}
+
+// configureAlgorithms sets up the allowlist.
+func (v *jwtValidator) configureAlgorithms(names []string, bad func(string, ...any)) {
+	if len(names) == 0 {
+		bad("Algorithms is required (an allowlist such as {\"RS256\"})")
+	}
+	for _, name := range names {
+		m := signingMethod(name)
+		switch {
+		case strings.EqualFold(name, "none"):
+			bad("algorithm \"none\" is never allowed")
+		case m == nil:
+			bad("unsupported algorithm %q", name)
+		case v.allowed(name) == nil:
+			v.algs = append(v.algs, algorithm{name: name, method: m, hmac: newHMACPool(name)})
+		}
+	}
+}
+
+// configureLists checks the required scopes, issuers, audiences and types.
+func (v *jwtValidator) configureLists(opts *JWTOptions, bad func(string, ...any)) {
 	for _, s := range opts.RequiredScopes {
 		if !validScope(s) {
 			bad("invalid required scope %q", s)
 		}
 	}
-	return errors.Join(errs...)
+	v.scopeAttr = strings.Join(opts.RequiredScopes, " ")
+	if slices.Contains(opts.Issuers, "") {
+		bad("Issuers holds an empty string")
+	}
+	if slices.Contains(opts.Audiences, "") {
+		bad("Audiences holds an empty string")
+	}
+	for _, t := range opts.Types {
+		if t = mediaType(t); t == "" {
+			bad("Types holds an empty type")
+			continue
+		}
+		v.types = append(v.types, t)
+	}
 }
 
 // checkSecrets refuses a static HMAC secret that no allowed HS algorithm can

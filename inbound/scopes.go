@@ -5,8 +5,11 @@ import (
 	"strings"
 )
 
+// insufficientScope is the 403 of a token without the required scopes, which
+// it lists for the challenge's scope attribute.
 func (v *jwtValidator) insufficientScope() *Error {
-	return &Error{Status: http.StatusForbidden, Code: CodeInsufficientScope, Description: "the token lacks a required scope", Challenge: ChallengeBearerError}
+	return &Error{Status: http.StatusForbidden, Code: CodeInsufficientScope, Description: "the token lacks a required scope",
+		Scope: v.scopeAttr, Challenge: ChallengeBearerError}
 }
 
 func (v *jwtValidator) scopesGranted(p *Principal) bool {

@@ -160,7 +160,7 @@ func TestJWKSSkipsWeakKeys(t *testing.T) {
 	}
 	check("first fetch", "identity")
 	srv.set(jwksDoc(good, zero, rsa3), http.StatusOK)
-	if err := ks.refreshForTest(); err != nil {
+	if err := ks.Refresh(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	check("refresh", "zero", "rsa3")
@@ -186,14 +186,14 @@ func TestVerifyHMAC(t *testing.T) {
 				m := hmac.New(tc.h, key)
 				m.Write([]byte(msg))
 				sig := m.Sum(nil)
-				if !verifyHMAC(hmacPool(tc.alg), key, []byte(msg), sig) {
+				if !verifyHMAC(newHMACPool(tc.alg), key, []byte(msg), sig) {
 					t.Fatalf("%s key %d msg %d: valid MAC refused", tc.alg, keyLen, len(msg))
 				}
 				sig[len(sig)-1] ^= 1
-				if verifyHMAC(hmacPool(tc.alg), key, []byte(msg), sig) {
+				if verifyHMAC(newHMACPool(tc.alg), key, []byte(msg), sig) {
 					t.Fatalf("%s: altered MAC accepted", tc.alg)
 				}
-				if verifyHMAC(hmacPool(tc.alg), key, []byte(msg), sig[:len(sig)-1]) {
+				if verifyHMAC(newHMACPool(tc.alg), key, []byte(msg), sig[:len(sig)-1]) {
 					t.Fatalf("%s: short MAC accepted", tc.alg)
 				}
 			}

@@ -14,14 +14,16 @@
 //   - Cache-Control: no-store, so no proxy keeps an authentication answer;
 //   - the WWW-Authenticate challenge the error asks for: `Bearer realm="api"`
 //     when no token was presented, with error= and a sanitised
-//     error_description= when one was refused (RFC 6750 §3), none for API
-//     keys and User-Agent;
+//     error_description= when one was refused (RFC 6750 §3), plus scope= on
+//     403 insufficient_scope, none for API keys and User-Agent;
 //   - for anything that is not an *inbound.Error, a 500 with a generic body:
 //     an internal error's text may hold details (a database DSN, a file
 //     path) that a client must never see.
 //
-// Configuration is checked once, by New; nothing fails for configuration
-// reasons at request time.
+// Configuration is checked once, by New, which also asks the validator
+// (inbound.CheckConfig: an inbound.All of nothing is a mistake); its errors
+// wrap ErrInvalidConfig. Nothing fails for configuration reasons at request
+// time.
 //
 // Example, with net/http directly (stdauth.Require does exactly this):
 //

@@ -34,6 +34,9 @@ var errZeroGuard = fmt.Errorf("%w: Guard not made by New", ErrInvalidConfig)
 // place for an essay, and the full text is in the body anyway.
 const maxDescription = 200
 
+// maxScope caps the scope attribute of an insufficient_scope challenge.
+const maxScope = 2048
+
 // Options configures a Guard. A nil *Options, like every zero field, means
 // the documented defaults.
 type Options struct {
@@ -227,11 +230,12 @@ func responseError(err error) *inbound.Error {
 	}
 }
 
-// errorChallenge returns the RFC 6750 §3 challenge for a refused token.
+// errorChallenge returns the RFC 6750 §3 challenge for a refused token, with
+// the scopes needed (scope="…") on an insufficient_scope error.
 func (g *Guard) errorChallenge(e *inbound.Error) string {
 	var b strings.Builder
 	b.WriteString(g.bearerChallenge())
-	writeErrorAttrs(&b, e.BearerError(), e.Description)
+	writeErrorAttrs(&b, e, e.BearerError())
 	return b.String()
 }
 
@@ -247,18 +251,23 @@ func (g *Guard) dpopChallenge(e *inbound.Error, withError bool) string {
 		b.WriteByte('"')
 	}
 	if withError {
-		writeErrorAttrs(&b, e.DPoPError(), e.Description)
+		writeErrorAttrs(&b, e, e.DPoPError())
 	}
 	return b.String()
 }
 
-func writeErrorAttrs(b *strings.Builder, code, desc string) {
+func writeErrorAttrs(b *strings.Builder, e *inbound.Error, code string) {
 	b.WriteString(`, error="`)
 	b.WriteString(code)
 	b.WriteByte('"')
-	if desc != "" {
+	if e.Description != "" {
 		b.WriteString(`, error_description="`)
-		writeQuotable(b, desc)
+		writeQuotable(b, e.Description, maxDescription)
+		b.WriteByte('"')
+	}
+	if e.Scope != "" && e.Code == inbound.CodeInsufficientScope {
+		b.WriteString(`, scope="`)
+		writeQuotable(b, e.Scope, maxScope)
 		b.WriteByte('"')
 	}
 }
@@ -278,11 +287,11 @@ func quotable(s string) bool {
 // error_description (%x20-21 / %x23-5B / %x5D-7E), so the value needs no
 // escaping and cannot break out of its quotes or the header: `"` becomes `'`,
 // `\` becomes `/`, anything else outside the set becomes '?'. The result is
-// capped at maxDescription bytes.
-func writeQuotable(b *strings.Builder, s string) {
+// capped at limit bytes.
+func writeQuotable(b *strings.Builder, s string, limit int) {
 	n := 0
 	for _, r := range s {
-		if n == maxDescription {
+		if n == limit {
 			return
 		}
 		switch {

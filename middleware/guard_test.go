@@ -410,3 +410,23 @@ func TestZeroGuard(t *testing.T) {
 		})
 	}
 }
+
+// TestInsufficientScopeChallenge: a 403 insufficient_scope challenge names
+// the scopes needed (RFC 6750 §3), sanitised like the description.
+func TestInsufficientScopeChallenge(t *testing.T) {
+	for _, tt := range []struct{ scope, want string }{
+		{"payments:write read", `Bearer realm="api", error="insufficient_scope", error_description="needs more", scope="payments:write read"`},
+		{`a"b\c`, `Bearer realm="api", error="insufficient_scope", error_description="needs more", scope="a'b/c"`},
+		{"", `Bearer realm="api", error="insufficient_scope", error_description="needs more"`},
+	} {
+		g := mustGuard(t, fixed(nil, nil), nil)
+		w := httptest.NewRecorder()
+		g.WriteError(w, httptest.NewRequest(http.MethodGet, "/", nil), &inbound.Error{
+			Status: http.StatusForbidden, Code: inbound.CodeInsufficientScope, Description: "needs more",
+			Scope: tt.scope, Challenge: inbound.ChallengeBearerError,
+		})
+		if got := w.Header().Get("WWW-Authenticate"); got != tt.want {
+			t.Errorf("scope %q: challenge %q, want %q", tt.scope, got, tt.want)
+		}
+	}
+}

@@ -59,7 +59,8 @@ var (
 	_ func(inbound.JWTOptions) (inbound.Validator, error)                       = inbound.BearerJWT
 	_                                                                           = inbound.JWTOptions{Keys: nil, Algorithms: []string{}, Issuer: "", Audience: "", Leeway: 0}
 	_ func(map[string]any) (inbound.KeySet, error)                              = inbound.StaticKeys
-	_ func(string, *inbound.JWKSOptions) (inbound.KeySet, error)                = inbound.JWKS
+	_ func(string, *inbound.JWKSOptions) (*inbound.JWKSet, error)               = inbound.JWKS
+	_ inbound.KeySet                                                            = (*inbound.JWKSet)(nil)
 	_ func(inbound.KeyStore, *inbound.APIKeyOptions) (inbound.Validator, error) = inbound.APIKey
 	_                                                                           = inbound.APIKeyOptions{Header: "", Environments: map[string]string{}, Environment: ""}
 	_ func(map[string]*inbound.Principal) inbound.KeyStore                      = inbound.HashedKeys

@@ -156,7 +156,13 @@ func Example_gin() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	jwtAuth, err := inbound.BearerJWT(inbound.JWTOptions{Keys: keys, Algorithms: []string{"RS256"}})
+	defer keys.Close() // stops the background refresh
+	jwtAuth, err := inbound.BearerJWT(inbound.JWTOptions{
+		Keys:       keys,
+		Algorithms: []string{"RS256"},
+		Issuer:     "https://auth.example.com",
+		Audience:   "payments-api",
+	})
 	if err != nil {
 		log.Fatal(err)
 	}
