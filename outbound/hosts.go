@@ -42,9 +42,10 @@ func defaultPort(scheme string) string {
 // Response that caused it; the chain of Response.Request leads back to the
 // first request.
 func firstHop(req *http.Request) bool {
-	if req.Response == nil {
-		return true
-	}
+	return req.Response == nil || sameOriginAsFirst(req)
+}
+
+func sameOriginAsFirst(req *http.Request) bool {
 	first := req
 	for first.Response != nil && first.Response.Request != nil && first.Response.Request != first {
 		first = first.Response.Request

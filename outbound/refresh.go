@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"time"
@@ -49,7 +50,7 @@ func (s *Source) nothingToFetch() (*entry, error, bool) {
 	s.end.Lock()
 	defer s.end.Unlock()
 	now := s.now()
-	if e := s.cur.Load(); e.state(now) == fresh {
+	if e := s.cur.Load(); e != nil && e.state(now.Sub(s.base)) == fresh {
 		s.endFlight()
 		return e, nil, true
 	}
@@ -108,24 +109,22 @@ func (s *Source) emit(ev FetchEvent) {
 	}
 }
 
-// newEntry computes tok's thresholds from now, the time it arrived. They are
-// offsets from now, so with the default clock they carry its monotonic
-// reading and a step of the wall clock moves none of them.
+// newEntry computes tok's thresholds from now, the time it arrived, as
+// offsets from the Source's base (see Source.at).
 func (s *Source) newEntry(tok Token, now time.Time) *entry {
 	e := &entry{tok: tok, auth: []string{tok.Scheme() + " " + tok.Value}}
 	e.auth = e.auth[:1:1]
 	if tok.Expiry.IsZero() {
 		// Never expires: fresh for ever, whatever the clock does.
-		never := time.Unix(1<<62, 0)
-		e.freshUntil, e.staleUntil = never, never
+		e.fetchedAt, e.freshUntil, e.staleUntil = math.MinInt64, math.MaxInt64, math.MaxInt64
 		return e
 	}
 	life := tok.Expiry.Sub(now)
 	ahead := min(s.refreshAhead, life/2)
 	margin := min(s.expiryMargin, life/10)
-	e.fetched = now
-	e.freshUntil = now.Add(life - ahead)
-	e.staleUntil = now.Add(life - margin)
+	e.fetchedAt = now.Sub(s.base)
+	e.freshUntil = e.fetchedAt + life - ahead
+	e.staleUntil = e.fetchedAt + life - margin
 	return e
 }
 

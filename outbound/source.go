@@ -50,7 +50,12 @@ type SourceOptions struct {
 	// DefaultMaxBackoff (1 min). MinBackoff is also the least time between two
 	// invalidations (see Invalidate).
 	MinBackoff, MaxBackoff time.Duration
-	// Now is the clock. Nil means time.Now.
+	// Now is the clock. Nil means time.Now, and then the token thresholds,
+	// the backoff and the invalidation limit run on the monotonic clock: a
+	// step of the wall clock moves none of them. An injected clock that
+	// steps back ends a backoff and makes the cached token's age unknown
+	// (it is refreshed) rather than extending either. Fetchers that stamp
+	// expiries must use the same clock (the provider packages do).
 	Now func() time.Time
 	// OnFetch, if set, is called when a fetch starts and when it ends, for
 	// logs and metrics. It is called from the fetching goroutine and must not
@@ -138,11 +143,13 @@ type Source struct {
 	cur        atomic.Pointer[entry]
 	fail       atomic.Pointer[failure]
 	refreshing atomic.Bool
-	// base is the Source's clock at creation; lastInvalidate is when
-	// Invalidate last dropped a token, in nanoseconds since base
-	// (noInvalidate for never). With the default clock both readings are
-	// monotonic, so a step of the wall clock does not move the rate limit.
+	// base is the Source's clock at creation. Token thresholds and
+	// lastInvalidate (when Invalidate last dropped a token, noInvalidate for
+	// never) are offsets from it. With the default clock (mono), offsets are
+	// read on the monotonic clock alone: cheaper than time.Now, and a step
+	// of the wall clock moves none of them.
 	base           time.Time
+	mono           bool
 	lastInvalidate atomic.Int64
 	// group deduplicates fetches. Each Source has its own group, so two
 	// Sources (two credentials) never share a flight.
@@ -159,12 +166,11 @@ const noInvalidate = math.MinInt64
 // Authorization header value.
 type entry struct {
 	tok Token
-	// fetched is when the token was stored, on the Source's clock (zero for
-	// a token that never expires); freshUntil and staleUntil are the ends
-	// of its fresh and stale states.
-	fetched    time.Time
-	freshUntil time.Time
-	staleUntil time.Time
+	// fetchedAt is when the token was stored; freshUntil and staleUntil are
+	// the ends of its fresh and stale states. All three are offsets from the
+	// Source's base on its clock (see Source.at); a token that never expires
+	// has fetchedAt math.MinInt64 and the others math.MaxInt64.
+	fetchedAt, freshUntil, staleUntil time.Duration
 	// auth is the Authorization header value, built once per token; its
 	// capacity is 1 so that an append by a later RoundTripper copies it.
 	auth []string
@@ -183,16 +189,15 @@ const (
 	fresh
 )
 
-// state returns e's state at now. A clock that reads earlier than the time
-// the token was stored has stepped back: the token's age is unknown, so it
-// is stale, never fresh, and gets refreshed.
-func (e *entry) state(now time.Time) tokenState {
+// state returns e's state at at (an offset from the Source's base). A
+// clock that reads earlier than the time the token was stored has stepped
+// back: the token's age is unknown, so it is stale, never fresh, and gets
+// refreshed.
+func (e *entry) state(at time.Duration) tokenState {
 	switch {
-	case e == nil:
-		return expired
-	case now.Before(e.freshUntil) && !now.Before(e.fetched):
+	case at < e.freshUntil && at >= e.fetchedAt:
 		return fresh
-	case now.Before(e.staleUntil):
+	case at < e.staleUntil:
 		return stale
 	}
 	return expired
@@ -237,7 +242,7 @@ func NewSource(f Fetcher, opts *SourceOptions) *Source {
 		onFetch:      o.OnFetch,
 	}
 	if s.now == nil {
-		s.now = time.Now
+		s.now, s.mono = time.Now, true
 	}
 	if s.maxBackoff < s.minBackoff {
 		s.maxBackoff = s.minBackoff
@@ -276,22 +281,29 @@ func (s *Source) Token(ctx context.Context) (Token, error) {
 // precomputed header.
 func (s *Source) entry(ctx context.Context) (*entry, error) {
 	if e := s.cur.Load(); e != nil {
-		now := s.now()
-		switch e.state(now) {
+		switch e.state(s.at()) {
 		case fresh:
 			return e, nil
 		case stale:
-			s.startRefresh(ctx, now)
+			s.startRefresh(ctx)
 			return e, nil
 		}
 	}
 	return s.wait(ctx)
 }
 
+// at returns the time on the Source's clock as an offset from its base.
+func (s *Source) at() time.Duration {
+	if s.mono {
+		return time.Since(s.base)
+	}
+	return s.now().Sub(s.base)
+}
+
 // startRefresh starts one background refresh unless one is running or the
 // Source is backing off.
-func (s *Source) startRefresh(ctx context.Context, now time.Time) {
-	if s.fail.Load().holds(now) {
+func (s *Source) startRefresh(ctx context.Context) {
+	if s.fail.Load().holds(s.now()) {
 		return
 	}
 	if !s.refreshing.CompareAndSwap(false, true) {
@@ -349,7 +361,7 @@ func (s *Source) Invalidate(stale Token) {
 	if e == nil || e.tok.Value != stale.Value {
 		return
 	}
-	now := int64(s.now().Sub(s.base))
+	now := int64(s.at())
 	last := s.lastInvalidate.Load()
 	if last != noInvalidate && now >= last && now-last < int64(s.minBackoff) {
 		return
