@@ -17,6 +17,7 @@ require (
 	github.com/bytedance/gopkg v0.1.3 // indirect
 	github.com/bytedance/sonic v1.15.0 // indirect
 	github.com/bytedance/sonic/loader v0.5.0 // indirect
+	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/cloudwego/base64x v0.1.6 // indirect
 	github.com/gabriel-vasile/mimetype v1.4.12 // indirect
 	github.com/gin-contrib/sse v1.1.0 // indirect
@@ -41,6 +42,7 @@ require (
 	github.com/valyala/bytebufferpool v1.0.0 // indirect
 	github.com/valyala/fasttemplate v1.2.2 // indirect
 	go.mongodb.org/mongo-driver/v2 v2.5.0 // indirect
+	go.uber.org/atomic v1.11.0 // indirect
 	golang.org/x/arch v0.22.0 // indirect
 	golang.org/x/crypto v0.55.0 // indirect
 	golang.org/x/net v0.58.0 // indirect
@@ -56,9 +58,13 @@ replace github.com/gatehouse-go/gatehouse => ../
 require (
 	github.com/gatehouse-go/gatehouse/adapters/echo v0.0.0-00010101000000-000000000000
 	github.com/gatehouse-go/gatehouse/adapters/gin v0.0.0-00010101000000-000000000000
+	github.com/gatehouse-go/gatehouse/outbound/redisstore v0.0.0-00010101000000-000000000000
+	github.com/redis/go-redis/v9 v9.22.0
 )
 
 replace (
 	github.com/gatehouse-go/gatehouse/adapters/echo => ../adapters/echo
 	github.com/gatehouse-go/gatehouse/adapters/gin => ../adapters/gin
 )
+
+replace github.com/gatehouse-go/gatehouse/outbound/redisstore => ../outbound/redisstore

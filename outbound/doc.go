@@ -57,6 +57,16 @@
 // redirect to another scheme, host or port than the client first sent it to,
 // as net/http does for an Authorization header the caller set.
 //
+// Replicas of a service that use one credential can share its token: Shared
+// wraps the provider's Fetcher with a Store (outbound/redisstore on Redis,
+// MemoryStore within one process), so that the whole fleet makes one token
+// request per refresh cycle instead of one per replica, with one process
+// fetching under a lease while the others wait for its token. The Source
+// above is unchanged, so a fresh token still costs one atomic load; a store
+// that fails or is slow makes a replica fetch for itself, never fail; tokens
+// can be sealed in the store with AES-256-GCM; CredentialKey names a
+// credential's token without holding a secret.
+//
 // Failures are *Error values carrying the provider's status, error code and
 // message; errors.Is matches them against ErrInvalidCredentials,
 // ErrForbidden, ErrRateLimited, ErrUnavailable, ErrTLSConfig and

@@ -3,6 +3,7 @@ package outbound_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -127,6 +128,22 @@ func TestSharedOptionsValidate(t *testing.T) {
 		}
 	}()
 	outbound.Shared(outbound.FetcherFunc(nil), outbound.MemoryStore(), "k", &outbound.SharedOptions{EncryptionKey: make([]byte, 16)})
+}
+
+// SharedOptions never prints its EncryptionKey, also nested in JSON or slog.
+func TestSharedOptionsRedact(t *testing.T) {
+	o := &outbound.SharedOptions{EncryptionKey: []byte("0123456789abcdef0123456789ABCDEF")}
+	js, _ := json.Marshal(struct{ Opts *outbound.SharedOptions }{o})
+	var buf bytes.Buffer
+	slog.New(slog.NewJSONHandler(&buf, nil)).Info("o", "opts", o)
+	for _, s := range []string{fmt.Sprintf("%v %+v %#v %s %x", o, o, o, *o, *o), string(js), buf.String()} {
+		if strings.Contains(s, "0123456789") || strings.Contains(s, "30313233") || strings.Contains(s, "MDEy") {
+			t.Errorf("key printed: %s", s)
+		}
+		if !strings.Contains(s, "REDACTED") {
+			t.Errorf("no redacted form: %s", s)
+		}
+	}
 }
 
 // Printing a Shared fetcher never prints its Fetcher's secrets.

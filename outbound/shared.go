@@ -12,7 +12,7 @@ import (
 )
 
 // errLeaseWait is why a process fetches for itself after waiting LeaseTTL.
-var errLeaseWait = errors.New("outbound: another process held the fetch lease for LeaseTTL without saving a token")
+var errLeaseWait = errors.New("outbound: another process held the fetch lease without saving a token for LeaseTTL (or half the fetch's time)")
 
 // Shared returns a Fetcher that shares f's tokens with the other processes
 // that use st and key, so that the fleet makes one token request per refresh
@@ -121,6 +121,12 @@ func (s *shared) Fetch(ctx context.Context) (Token, error) {
 // retrying the lease on every signal and poll.
 func (s *shared) leaseOrWait(ctx context.Context) (Token, error) {
 	start := s.now()
+	// Wait at most LeaseTTL, and at most half of what ctx leaves, so that
+	// a fetch of our own still fits when the holder never delivers.
+	maxWait := s.leaseTTL
+	if dl, ok := ctx.Deadline(); ok {
+		maxWait = min(maxWait, time.Until(dl)/2)
+	}
 	wctx, stop := context.WithCancel(ctx)
 	defer stop()
 	var signals <-chan struct{}
@@ -157,10 +163,10 @@ func (s *shared) leaseOrWait(ctx context.Context) (Token, error) {
 			continue
 		}
 		waited := s.now().Sub(start)
-		if waited >= s.leaseTTL {
+		if waited >= maxWait {
 			return s.fallback(ctx, "", errLeaseWait, waited)
 		}
-		if err := s.waitSignal(ctx, signals, min(poll, s.leaseTTL-waited)); err != nil {
+		if err := s.waitSignal(ctx, signals, min(poll, maxWait-waited)); err != nil {
 			return Token{}, err
 		}
 	}

@@ -1,8 +1,11 @@
 package outbound
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"time"
 )
 
@@ -64,3 +67,26 @@ func (o *SharedOptions) Validate() error {
 	}
 	return &Error{Op: "shared options", Err: fmt.Errorf("%w: %w", ErrInvalidConfig, errors.Join(errs...))}
 }
+
+// String describes o without its EncryptionKey.
+func (o SharedOptions) String() string {
+	key := "none"
+	if len(o.EncryptionKey) > 0 {
+		key = "REDACTED"
+	}
+	return fmt.Sprintf("outbound.SharedOptions{LeaseTTL: %v, RefreshAhead: %v, StoreTimeout: %v, EncryptionKey: %s}",
+		o.LeaseTTL, o.RefreshAhead, o.StoreTimeout, key)
+}
+
+// GoString is String, so that %#v redacts too.
+func (o SharedOptions) GoString() string { return o.String() }
+
+// Format prints String in every verb: fmt would otherwise print the key's
+// bytes.
+func (o SharedOptions) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, o.String()) }
+
+// LogValue logs String, redacted.
+func (o SharedOptions) LogValue() slog.Value { return slog.StringValue(o.String()) }
+
+// MarshalJSON encodes String, redacted.
+func (o SharedOptions) MarshalJSON() ([]byte, error) { return json.Marshal(o.String()) }

@@ -174,6 +174,7 @@ func TestLeaseHolderProcessKilled(t *testing.T) {
 	p := &provider{life: time.Hour}
 	src := outbound.NewSource(outbound.Shared(p, redisstore.New(client(t, srv.Addr()), nil), key,
 		&outbound.SharedOptions{LeaseTTL: ttl}), nil)
+	asked := time.Now()
 	if _, err := src.Token(t.Context()); err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +182,11 @@ func TestLeaseHolderProcessKilled(t *testing.T) {
 	if len(starts) != 1 {
 		t.Fatalf("%d fetches, want 1", len(starts))
 	}
-	if d := starts[0].Sub(held); d > ttl+100*time.Millisecond {
-		t.Errorf("next fetch %v after the holder died, want within the lease TTL %v", d, ttl)
+	// The caller waited at most the lease TTL (the lease, taken before
+	// "held", expired within it); the slack covers a loaded machine's
+	// scheduling, not a poll.
+	if d := starts[0].Sub(asked); d > ttl+200*time.Millisecond {
+		t.Errorf("next fetch %v after the caller asked (%v after the holder died), want within the lease TTL %v",
+			d, starts[0].Sub(held), ttl)
 	}
 }

@@ -8,8 +8,9 @@
 //	go run ./cmd/report          # the full run, a few minutes
 //	go run ./cmd/report -quick   # a short run, under a minute
 //
-// The flags -benchtime, -duration, -goroutines and -outage override what
-// -quick sets.
+// The flags -benchtime, -duration, -goroutines, -outage and -fleet-duration
+// override what -quick sets. The fleet section needs redis-server on the
+// PATH (Debian's redis-server package) and says so when it is missing.
 package main
 
 import (
@@ -34,9 +35,14 @@ type options struct {
 	outage     time.Duration
 	goroutines int
 	sections   string
+	// replicas and fleetDuration size the fleet section.
+	replicas      int
+	fleetDuration time.Duration
 }
 
 func main() {
+	// The fleet section runs this program again as its replicas.
+	harness.FleetReplicaMain()
 	// testing.Init registers -test.benchtime, which testing.Benchmark reads.
 	testing.Init()
 	var o options
@@ -45,13 +51,18 @@ func main() {
 	flag.DurationVar(&o.duration, "duration", 0, "length of the concurrent-refresh run per library (default 10s, 3s with -quick)")
 	flag.DurationVar(&o.outage, "outage", 0, "length of the token endpoint's outage (default 10s, 3s with -quick)")
 	flag.IntVar(&o.goroutines, "goroutines", 1000, "concurrent callers in the load and outage runs")
-	flag.StringVar(&o.sections, "sections", "outbound,load,outage,inbound", "comma-separated sections to run")
+	flag.StringVar(&o.sections, "sections", "outbound,load,outage,inbound,fleet", "comma-separated sections to run")
+	flag.IntVar(&o.replicas, "replicas", 8, "replica processes in the fleet section")
+	flag.DurationVar(&o.fleetDuration, "fleet-duration", 0, "length of each fleet run (default 10s, 4s with -quick)")
 	flag.Parse()
 	if o.benchtime == 0 {
 		o.benchtime = pick(o.quick, 100*time.Millisecond, time.Second)
 	}
 	if o.duration == 0 {
 		o.duration = pick(o.quick, 3*time.Second, 10*time.Second)
+	}
+	if o.fleetDuration == 0 {
+		o.fleetDuration = pick(o.quick, 4*time.Second, 10*time.Second)
 	}
 	if o.outage == 0 {
 		o.outage = pick(o.quick, 3*time.Second, 10*time.Second)
@@ -112,6 +123,11 @@ func run(ctx context.Context, w io.Writer, o options) error {
 	}
 	if want["inbound"] {
 		if err := inboundSection(w); err != nil {
+			return err
+		}
+	}
+	if want["fleet"] {
+		if err := fleetSection(ctx, w, o); err != nil {
 			return err
 		}
 	}

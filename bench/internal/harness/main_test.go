@@ -8,6 +8,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	FleetReplicaMain() // RunFleet's replicas are this test binary, started again
 	// gin's debug mode prints every route registration; the benchmarks build
 	// many engines.
 	gin.SetMode(gin.ReleaseMode)
