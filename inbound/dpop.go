@@ -42,7 +42,7 @@ const (
 	maxJTI = 256
 )
 
-// DefaultDPoPAlgorithms are the proof algorithms accepted when
+// defaultDPoPAlgorithms are the proof algorithms accepted when
 // DPoPOptions.Algorithms is nil.
 var defaultDPoPAlgorithms = []string{"ES256", "RS256", "PS256", "EdDSA"}
 
