@@ -188,6 +188,7 @@ type dpopTransport struct {
 // CloseIdleConnections forwards to the wrapped transport.
 func (t *dpopTransport) CloseIdleConnections() { CloseIdleConnections(t.next) }
 
+// RoundTrip implements http.RoundTripper.
 func (t *dpopTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if !firstHop(req) {
 		return t.next.RoundTrip(req)
