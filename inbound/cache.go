@@ -25,10 +25,10 @@ type cacheEntry struct {
 
 // tokenCache is a bounded, sharded map from the exact token string to its
 // verified result. Each shard is a plain map under an RWMutex: hits take a
-// read lock only. When a shard is full, an arbitrary entry is evicted (Go's
-// randomised map iteration makes that a random eviction), so a flood of
-// distinct tokens can never grow it past its bound, and cannot be steered to
-// evict a chosen entry.
+// read lock only. When a shard is full, its oldest entry is evicted (first
+// in, first out: a ring of the keys in insertion order), so a flood of
+// distinct tokens can never grow it past its bound, and cannot pick which
+// entry goes, only push the oldest out.
 type tokenCache struct {
 	seed   maphash.Seed
 	mask   uint64
@@ -39,7 +39,12 @@ type tokenCache struct {
 type cacheShard struct {
 	mu sync.RWMutex
 	m  map[string]*cacheEntry
-	_  [40]byte // keep neighbouring shards' locks on separate cache lines
+	// ring holds the keys in insertion order, from head, count of them.
+	// Every key of m is in it; a removed key may linger until its turn,
+	// when deleting it again is harmless. So len(m) <= count <= len(ring).
+	ring        []string
+	head, count int
+	_           [40]byte // keep neighbouring shards' locks on separate cache lines
 }
 
 // newTokenCache returns a cache holding at most about size entries (rounded up
@@ -56,6 +61,7 @@ func newTokenCache(size int) *tokenCache {
 	c := &tokenCache{seed: maphash.MakeSeed(), mask: uint64(n - 1), per: per, shards: make([]cacheShard, n)}
 	for i := range c.shards {
 		c.shards[i].m = make(map[string]*cacheEntry)
+		c.shards[i].ring = make([]string, per)
 	}
 	return c
 }
@@ -64,22 +70,28 @@ func (c *tokenCache) shard(token string) *cacheShard {
 	return &c.shards[maphash.String(c.seed, token)&c.mask]
 }
 
-func (c *tokenCache) get(token string) *cacheEntry {
-	s := c.shard(token)
+func (c *tokenCache) get(token string) *cacheEntry { return c.shard(token).get(token) }
+
+func (c *tokenCache) put(token string, e *cacheEntry) { c.shard(token).put(token, e) }
+
+// get and put on a shard let a caller hash the token once for both.
+func (s *cacheShard) get(token string) *cacheEntry {
 	s.mu.RLock()
 	e := s.m[token]
 	s.mu.RUnlock()
 	return e
 }
 
-func (c *tokenCache) put(token string, e *cacheEntry) {
-	s := c.shard(token)
+func (s *cacheShard) put(token string, e *cacheEntry) {
 	s.mu.Lock()
-	if _, ok := s.m[token]; !ok && len(s.m) >= c.per {
-		for k := range s.m {
-			delete(s.m, k)
-			break
+	if _, ok := s.m[token]; !ok {
+		if s.count == len(s.ring) { // full: the oldest goes
+			delete(s.m, s.ring[s.head])
+			s.head = (s.head + 1) % len(s.ring)
+			s.count--
 		}
+		s.ring[(s.head+s.count)%len(s.ring)] = token
+		s.count++
 	}
 	s.m[token] = e
 	s.mu.Unlock()

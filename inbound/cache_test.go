@@ -10,23 +10,15 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 )
 
-// countingMethod counts signature verifications.
-type countingMethod struct {
-	jwt.SigningMethod
-	n *atomic.Int64
-}
-
-func (m countingMethod) Verify(signingString string, sig []byte, key any) error {
-	m.n.Add(1)
-	return m.SigningMethod.Verify(signingString, sig, key)
-}
-
 // countVerifications makes v count its signature verifications.
 func countVerifications(v *jwtValidator) *atomic.Int64 {
 	n := new(atomic.Int64)
 	for i := range v.algs {
-		v.algs[i].method = countingMethod{v.algs[i].method, n}
-		v.algs[i].hmac = nil // HS* through the counting golang-jwt method too
+		check := v.algs[i].check
+		v.algs[i].check = func(input, sig []byte, key any) error {
+			n.Add(1)
+			return check(input, sig, key)
+		}
 	}
 	return n
 }
@@ -221,4 +213,36 @@ func TestCacheSkipsTokensWithoutExp(t *testing.T) {
 	if n.Load() != 2 || v.cache.len() != 0 {
 		t.Fatalf("%d verifications, %d cached", n.Load(), v.cache.len())
 	}
+}
+
+// TestCacheEvictsOldest: a full shard evicts its oldest entry; a removed
+// entry's slot lingers harmlessly and the bound holds.
+func TestCacheEvictsOldest(t *testing.T) {
+	c := newTokenCache(4) // one shard of 4
+	e := &cacheEntry{}
+	has := func(want string) {
+		t.Helper()
+		var got []string
+		for _, k := range []string{"a", "b", "c", "d", "e", "f", "g"} {
+			if c.get(k) != nil {
+				got = append(got, k)
+			}
+		}
+		if fmt.Sprint(got) != want || c.len() > c.capacity() {
+			t.Fatalf("holds %v, want %s", got, want)
+		}
+	}
+	for _, k := range []string{"a", "b", "c", "d"} {
+		c.put(k, e)
+	}
+	has("[a b c d]")
+	c.put("a", e) // an update keeps its place
+	c.remove("b", e)
+	has("[a c d]")
+	c.put("e", e) // full ring: a, the oldest, goes
+	has("[c d e]")
+	c.put("f", e) // b's stale slot goes, nothing live
+	has("[c d e f]")
+	c.put("g", e)
+	has("[d e f g]")
 }

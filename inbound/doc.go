@@ -17,9 +17,9 @@
 // impossible by construction; the header and claims are parsed strictly
 // (exact member names, valid UTF-8, no duplicate names), so that no two
 // verifiers read one token two ways; issuer and audience are checked before
-// any key is looked up. Its doc lists every check in order. The
-// signature algorithms are github.com/golang-jwt/jwt/v5's, but for HMAC,
-// which is verified here without allocating.
+// any key is looked up. Its doc lists every check in order. Signatures are
+// checked with the standard library's crypto primitives directly, HMAC
+// without allocating.
 //
 // Keys come from a [KeySet]: [StaticKeys] for keys known in advance, or
 // [JWKS] for an issuer's published JWK Set, which a [JWKSet] keeps fresh in

@@ -33,7 +33,7 @@ func publicKeyFromJWK(jwk map[string]any) (any, error) {
 			return nil
 		}
 		for i := 0; i < len(s); i++ {
-			if !isB64URL(s[i]) {
+			if !isB64URLByte(s[i]) {
 				return nil
 			}
 		}

@@ -123,7 +123,7 @@ func checkJWKUse(m *jwkset.JWKMarshal, allowSym bool) error {
 	if m.KEYOPS != nil && !slices.Contains(m.KEYOPS, jwkset.KeyOpsVerify) {
 		return errors.New("key_ops lacks \"verify\"")
 	}
-	if m.ALG != "" && signingMethod(string(m.ALG)) == nil {
+	if m.ALG != "" && !supportedAlgorithm(string(m.ALG)) {
 		return fmt.Errorf("alg %q is not a supported JWS algorithm", m.ALG)
 	}
 	switch m.KTY {

@@ -17,45 +17,23 @@ type jws struct {
 	sig          []byte
 }
 
-// isB64URL reports whether c may appear in an unpadded base64url segment.
-// Go's base64 decoder skips CR and LF even in strict mode, so the token's
-// alphabet is checked first.
-func isB64URL(c byte) bool { return b64URLAlphabet[c] }
-
-// b64URLAlphabet is the base64url alphabet as a table: one load per byte of
-// the token.
-var b64URLAlphabet = func() (t [256]bool) {
-	for c := range 256 {
-		t[c] = 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_'
-	}
-	return t
-}()
-
-// splitJWS finds the two dots of a compact JWS, checking on the way that
-// every other byte is of the base64url alphabet.
+// splitJWS finds the two dots of a compact JWS. Go's base64 decoder, strict
+// as it is, skips CR and LF, so those are refused here; every other byte
+// outside the base64url alphabet is refused by the decoder.
 func splitJWS(tok string) (dot1, dot2 int, err *Error) {
-	dot1, dot2 = -1, -1
-	for i := 0; i < len(tok); i++ {
-		c := tok[i]
-		if c != '.' {
-			if !isB64URL(c) {
-				return 0, 0, invalidToken("the token is not base64url")
-			}
-			continue
-		}
-		switch {
-		case dot1 < 0:
-			dot1 = i
-		case dot2 < 0:
-			dot2 = i
-		default:
-			return 0, 0, invalidToken("the token does not have three segments")
-		}
+	if strings.IndexByte(tok, '\n') >= 0 || strings.IndexByte(tok, '\r') >= 0 {
+		return 0, 0, invalidToken("the token is not base64url")
 	}
-	switch {
-	case dot2 < 0:
+	dot1 = strings.IndexByte(tok, '.')
+	if dot1 < 0 {
 		return 0, 0, invalidToken("the token does not have three segments")
-	case dot1 == 0 || dot2 == len(tok)-1:
+	}
+	dot2 = strings.IndexByte(tok[dot1+1:], '.')
+	if dot2 < 0 || strings.IndexByte(tok[dot1+1+dot2+1:], '.') >= 0 {
+		return 0, 0, invalidToken("the token does not have three segments")
+	}
+	dot2 += dot1 + 1
+	if dot1 == 0 || dot2 == len(tok)-1 {
 		// The payload may be empty in a JWS, never the header or signature.
 		return 0, 0, invalidToken("the token has an empty header or signature")
 	}
@@ -65,17 +43,19 @@ func splitJWS(tok string) (dot1, dot2 int, err *Error) {
 // decodeJWS splits a compact JWS into exactly three strict base64url segments,
 // decodes its protected header and checks it (see checkHeader). It verifies
 // nothing.
-func (v *jwtValidator) decodeJWS(tok string) (jws, *Error) {
+func (v *jwtValidator) decodeJWS(tok string, scratch []byte) (jws, *Error) {
 	var d jws
 	dot1, dot2, serr := splitJWS(tok)
 	if serr != nil {
 		return d, serr
 	}
-	// One buffer for the decoded segments and a copy of the token (the
-	// decoder reads bytes), and one string for the header and payload text,
-	// which the claims' strings share.
+	// The decoder reads bytes: the token is copied into scratch, and the
+	// segments decoded there too. Only the header and payload text is copied
+	// out, into the one string the claims' strings share; the signature and
+	// signing input stay in scratch, which the caller keeps until the
+	// signature is checked.
 	hn, pn, sn := v.b64.DecodedLen(dot1), v.b64.DecodedLen(dot2-dot1-1), v.b64.DecodedLen(len(tok)-dot2-1)
-	buf := make([]byte, hn+pn+sn+len(tok))
+	buf := scratch[:hn+pn+sn+len(tok)]
 	raw := buf[hn+pn+sn:]
 	copy(raw, tok)
 	hl, err := v.b64.Decode(buf, raw[:dot1])
@@ -96,6 +76,25 @@ func (v *jwtValidator) decodeJWS(tok string) (jws, *Error) {
 	d.signingInput = raw[:dot2]
 	herr := v.checkHeader(&d, text[:hl])
 	return d, herr
+}
+
+// maxPooledScratch bounds the scratch buffers kept for reuse.
+const maxPooledScratch = 64 << 10
+
+// getScratch returns a buffer of at least n bytes from the validator's pool.
+func (v *jwtValidator) getScratch(n int) *[]byte {
+	p, _ := v.scratch.Get().(*[]byte)
+	if p == nil || cap(*p) < n {
+		b := make([]byte, n)
+		return &b
+	}
+	return p
+}
+
+func (v *jwtValidator) putScratch(p *[]byte) {
+	if cap(*p) <= maxPooledScratch {
+		v.scratch.Put(p)
+	}
 }
 
 // checkHeader reads the protected header into d and checks the algorithm

@@ -23,8 +23,10 @@ func (v *jwtValidator) validateToken(ctx context.Context, tok string) (*Principa
 	if len(tok) > v.maxSize {
 		return nil, invalidToken("the token is too large")
 	}
+	var shard *cacheShard
 	if v.cache != nil {
-		if e := v.cache.get(tok); e != nil {
+		shard = v.cache.shard(tok)
+		if e := shard.get(tok); e != nil {
 			if p, err, done := v.fromCache(ctx, tok, e); done {
 				if v.onCache != nil {
 					v.onCache(true)
@@ -36,7 +38,7 @@ func (v *jwtValidator) validateToken(ctx context.Context, tok string) (*Principa
 			v.onCache(false)
 		}
 	}
-	return v.verify(ctx, tok)
+	return v.verify(ctx, tok, shard)
 }
 
 // fromCache answers from a cache entry. done is false when the entry was
@@ -63,18 +65,23 @@ func (v *jwtValidator) fromCache(ctx context.Context, tok string, e *cacheEntry)
 
 // verify is the full, uncached path: decoding, the checks that need no key,
 // the signature, and the checks worth making only on a genuine token.
-func (v *jwtValidator) verify(ctx context.Context, tok string) (*Principal, error) {
-	d, derr := v.decodeJWS(tok)
+//
+// shard is where the token's entry goes, nil when the cache is off.
+func (v *jwtValidator) verify(ctx context.Context, tok string, shard *cacheShard) (*Principal, error) {
+	// Twice the token holds its copy and its decoded segments.
+	scratch := v.getScratch(2 * len(tok))
+	defer v.putScratch(scratch)
+	d, derr := v.decodeJWS(tok, (*scratch)[:cap(*scratch)])
 	if derr != nil {
 		return nil, derr
 	}
-	claims, err := parseJSONObject(d.payload)
+	claims, reg, err := parseClaims(d.payload)
 	if err != nil {
 		return nil, newTokenError(CodeInvalidToken, "the token's claims are not a JSON object", err)
 	}
 	// Static claims first: a token for another issuer or audience never
 	// costs a key lookup (nor, with JWKS, a refetch).
-	times, sub, cerr := v.checkClaims(claims)
+	times, sub, cerr := v.checkClaims(&reg)
 	if cerr != nil {
 		return nil, cerr
 	}
@@ -87,7 +94,7 @@ func (v *jwtValidator) verify(ctx context.Context, tok string) (*Principal, erro
 	}
 	// Scopes only once the signature holds: a forged token must not cost
 	// more than a signature check.
-	scopes, ok := scopesOf(claims)
+	scopes, ok := scopesOf(&reg)
 	if !ok {
 		return nil, invalidToken("the token's scope claims are malformed")
 	}
@@ -100,8 +107,8 @@ func (v *jwtValidator) verify(ctx context.Context, tok string) (*Principal, erro
 		kid:       d.kid, alg: d.alg, key: key, times: times,
 	}
 	e.scopeOK = v.scopesGranted(&e.principal)
-	if v.cache != nil && times.hasExp {
-		v.cache.put(tok, e)
+	if shard != nil && times.hasExp {
+		shard.put(tok, e)
 	}
 	if !e.scopeOK {
 		return nil, v.insufficientScope()

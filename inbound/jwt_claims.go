@@ -11,30 +11,66 @@ type tokenTimes struct {
 	hasExp, hasNbf bool
 }
 
+// claim is one claim's value, and whether the token has it at all (a JSON
+// null is present).
+type claim struct {
+	v       any
+	present bool
+}
+
+// registered holds the registered claims the validator reads, captured while
+// the claims are parsed, so that reading them costs no map lookup.
+type registered struct {
+	iss, sub, aud, exp, nbf, iat, scope, scp claim
+}
+
+// capture keeps the value of a top-level member the validator reads.
+func (r *registered) capture(name string, v any) {
+	c := claim{v, true}
+	switch name {
+	case "iss":
+		r.iss = c
+	case "sub":
+		r.sub = c
+	case "aud":
+		r.aud = c
+	case "exp":
+		r.exp = c
+	case "nbf":
+		r.nbf = c
+	case "iat":
+		r.iat = c
+	case "scope":
+		r.scope = c
+	case "scp":
+		r.scp = c
+	}
+}
+
 // checkClaims makes the checks that need no key: issuer, audience, the types
 // of the time claims and of sub, and exp's presence.
-func (v *jwtValidator) checkClaims(claims map[string]any) (tokenTimes, string, *Error) {
+func (v *jwtValidator) checkClaims(c *registered) (tokenTimes, string, *Error) {
 	var t tokenTimes
 	if v.issuers != nil {
-		if iss, _ := claims["iss"].(string); !slices.Contains(v.issuers, iss) {
+		if iss, _ := c.iss.v.(string); !slices.Contains(v.issuers, iss) {
 			return t, "", newTokenError(CodeInvalidIssuer, "the token's issuer is not accepted", nil)
 		}
 	}
-	if v.audiences != nil && !hasAudience(claims["aud"], v.audiences) {
+	if v.audiences != nil && !hasAudience(c.aud.v, v.audiences) {
 		return t, "", newTokenError(CodeInvalidAudience, "the token's audience is not accepted", nil)
 	}
 	var ok1, ok2, ok3 bool
-	t.exp, t.hasExp, ok1 = numericClaim(claims, "exp", math.Floor)
-	t.nbf, t.hasNbf, ok2 = numericClaim(claims, "nbf", math.Ceil)
-	_, _, ok3 = numericClaim(claims, "iat", math.Floor)
+	t.exp, t.hasExp, ok1 = numericClaim(c.exp, math.Floor)
+	t.nbf, t.hasNbf, ok2 = numericClaim(c.nbf, math.Ceil)
+	_, _, ok3 = numericClaim(c.iat, math.Floor)
 	if !ok1 || !ok2 || !ok3 {
 		return t, "", invalidToken("the token's time claims are not numbers of seconds from 1678 to 2262")
 	}
 	if !t.hasExp && !v.expOptional {
 		return t, "", invalidToken("the token has no exp claim")
 	}
-	sub, ok := claims["sub"].(string)
-	if _, present := claims["sub"]; present && !ok {
+	sub, ok := c.sub.v.(string)
+	if c.sub.present && !ok {
 		return t, "", invalidToken("the token's sub claim is not a string")
 	}
 	return t, sub, nil
@@ -57,12 +93,11 @@ func (v *jwtValidator) checkTimes(t tokenTimes, now int64) *Error {
 // seconds (as golang-jwt does) would have it. ok is false when the claim is
 // present but not a number, or outside the years 1678 to 2262 (int64
 // nanoseconds): an exp in the year 10^290 is a token that never expires.
-func numericClaim(claims map[string]any, name string, round func(float64) float64) (nanos int64, present, ok bool) {
-	raw, present := claims[name]
-	if !present {
+func numericClaim(c claim, round func(float64) float64) (nanos int64, present, ok bool) {
+	if !c.present {
 		return 0, false, true
 	}
-	f, isNum := raw.(float64)
+	f, isNum := c.v.(float64)
 	if !isNum {
 		return 0, true, false
 	}

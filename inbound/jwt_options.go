@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -141,13 +142,13 @@ type jwtValidator struct {
 	maxSize     int
 	cache       *tokenCache
 	onCache     func(hit bool)
+	scratch     sync.Pool // *[]byte for decoding, see getScratch
 	b64         *base64.Encoding
 	pop         *binding // proof of possession; nil when off
 }
 
-// BearerJWT returns a Validator for `Authorization: Bearer <JWT>` requests,
-// verified with golang-jwt's signature algorithms under a stricter parser of
-// its own:
+// BearerJWT returns a Validator for `Authorization: Bearer <JWT>` requests.
+// It checks, in this order:
 //
 //   - the scheme is matched case-insensitively; no Authorization header, or
 //     another scheme, is 401 missing_token; "Bearer" with no token or several
@@ -255,14 +256,14 @@ func (v *jwtValidator) configureAlgorithms(names []string, bad func(string, ...a
 		bad("Algorithms is required (an allowlist such as {\"RS256\"})")
 	}
 	for _, name := range names {
-		m := signingMethod(name)
+		a := newAlgorithm(name)
 		switch {
 		case strings.EqualFold(name, "none"):
 			bad("algorithm \"none\" is never allowed")
-		case m == nil:
+		case a == nil:
 			bad("unsupported algorithm %q", name)
 		case v.allowed(name) == nil:
-			v.algs = append(v.algs, algorithm{name: name, method: m, hmac: newHMACPool(name)})
+			v.algs = append(v.algs, *a)
 		}
 	}
 }

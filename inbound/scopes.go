@@ -30,16 +30,16 @@ const maxScopes = 256
 // characters RFC 6749 §3.3 allows (printable ASCII but '"' and '\'):
 // splitting on other white space, as strings.Fields does, would let a scope
 // such as "read\u00a0admin" grant "admin".
-func scopesOf(claims map[string]any) ([]string, bool) {
+func scopesOf(c *registered) ([]string, bool) {
 	var set scopeSet
-	if raw, present := claims["scope"]; present {
-		s, ok := raw.(string)
+	if c.scope.present {
+		s, ok := c.scope.v.(string)
 		if !ok || !set.addList(s) {
 			return nil, false
 		}
 	}
-	if raw, present := claims["scp"]; present {
-		switch x := raw.(type) {
+	if c.scp.present {
+		switch x := c.scp.v.(type) {
 		case string:
 			if !set.addList(x) {
 				return nil, false

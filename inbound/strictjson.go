@@ -39,6 +39,11 @@ type jsonReader struct {
 	s     string
 	pos   int
 	depth int
+	// reg receives the top-level members the validator reads when capture
+	// is set. A value, not a pointer: escape analysis would move a pointed-to
+	// registered to the heap.
+	reg     registered
+	capture bool
 }
 
 // joseHeader is the part of a JOSE header the validator acts on. Other
@@ -89,19 +94,28 @@ func parseHeader(b string) (joseHeader, error) {
 
 // parseJSONObject reads a JSON object: a JWT claims set, a JWK Set.
 func parseJSONObject(b string) (map[string]any, error) {
-	r := jsonReader{s: b}
+	m, _, err := readObject(b, false)
+	return m, err
+}
+
+// parseClaims reads a JWT claims set and the registered claims the
+// validator reads.
+func parseClaims(b string) (map[string]any, registered, error) { return readObject(b, true) }
+
+func readObject(b string, capture bool) (map[string]any, registered, error) {
+	r := jsonReader{s: b, capture: capture}
 	r.space()
 	if r.pos >= len(r.s) || r.s[r.pos] != '{' {
-		return nil, errJSONNotObject
+		return nil, registered{}, errJSONNotObject
 	}
 	v, err := r.value()
 	if err != nil {
-		return nil, err
+		return nil, registered{}, err
 	}
 	if err := r.end(); err != nil {
-		return nil, err
+		return nil, registered{}, err
 	}
-	return v.(map[string]any), nil
+	return v.(map[string]any), r.reg, nil
 }
 
 // object reads a top-level object, calling member with each name; member
@@ -238,6 +252,9 @@ func (r *jsonReader) obj() (any, error) {
 		}
 		v, err := r.value()
 		m[name] = v
+		if r.capture && r.depth == 1 {
+			r.reg.capture(name, v)
+		}
 		return err
 	})
 	r.depth--

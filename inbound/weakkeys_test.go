@@ -210,3 +210,29 @@ func TestVerifyHMAC(t *testing.T) {
 		t.Fatalf("bad HS256 signature: %v", err)
 	}
 }
+
+// TestHMACVerifierKeyChanges: the prepared pads follow the key in use, for
+// keys shorter and longer than the block, switching back and forth.
+func TestHMACVerifierKeyChanges(t *testing.T) {
+	for _, tc := range []struct {
+		alg string
+		h   func() hash.Hash
+	}{{"HS256", sha256.New}, {"HS384", sha512.New384}, {"HS512", sha512.New}} {
+		hv := newHMACVerifier(tc.alg)
+		keys := [][]byte{[]byte(strings.Repeat("a", 64)), []byte(strings.Repeat("b", 200)), []byte(strings.Repeat("a", 64))}
+		for round := range 3 {
+			for i, key := range keys {
+				m := hmac.New(tc.h, key)
+				m.Write([]byte("input"))
+				sig := m.Sum(nil)
+				if !hv.verify(key, []byte("input"), sig) {
+					t.Fatalf("%s round %d key %d: valid MAC refused", tc.alg, round, i)
+				}
+				other := keys[(i+1)%2]
+				if hv.verify(other, []byte("input"), sig) && string(other) != string(key) {
+					t.Fatalf("%s: MAC accepted under another key", tc.alg)
+				}
+			}
+		}
+	}
+}

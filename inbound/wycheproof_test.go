@@ -121,7 +121,7 @@ func jwsAccepted(v *jwtValidator, raw json.RawMessage) (bool, error) {
 	if err := json.Unmarshal(raw, &tok); err != nil {
 		tok = string(raw)
 	}
-	d, err := v.decodeJWS(tok)
+	d, err := v.decodeJWS(tok, make([]byte, 2*len(tok)))
 	if err != nil {
 		return false, err
 	}
