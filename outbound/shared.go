@@ -130,7 +130,11 @@ func (s *shared) leaseOrWait(ctx context.Context) (Token, error) {
 	wctx, stop := context.WithCancel(ctx)
 	defer stop()
 	var signals <-chan struct{}
-	poll := min(max(s.leaseTTL/10, 5*time.Millisecond), time.Second)
+	// Polls cost one load and one lease attempt each, and only while
+	// waiting; short ones bound how long a waiter can miss a signal (a
+	// store that just died, a dropped subscription) within a token's
+	// stale window.
+	poll := min(max(s.leaseTTL/20, 5*time.Millisecond), 200*time.Millisecond)
 	for i := 0; ; i++ {
 		if i > 0 {
 			tok, ok, err := s.load(ctx)
@@ -353,3 +357,12 @@ func (s *shared) Format(f fmt.State, _ rune) { _, _ = fmt.Fprint(f, s.String()) 
 
 // LogValue logs String.
 func (s *shared) LogValue() slog.Value { return slog.StringValue(s.String()) }
+
+// Validate is the wrapped Fetcher's Validate, if it has one, so that a
+// Source over a Shared fetcher still refuses an invalid configuration.
+func (s *shared) Validate() error {
+	if v, ok := s.f.(interface{ Validate() error }); ok {
+		return v.Validate()
+	}
+	return nil
+}

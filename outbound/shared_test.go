@@ -558,3 +558,11 @@ func TestSharedWaitLeavesTimeToFetch(t *testing.T) {
 		}
 	})
 }
+
+// A Source over a Shared fetcher still refuses an invalid wrapped fetcher.
+func TestSharedForwardsValidate(t *testing.T) {
+	src := outbound.NewSource(outbound.Shared(&outbound.ClientCredentials{}, outbound.MemoryStore(), "k", nil), nil)
+	if _, err := src.Token(t.Context()); !errors.Is(err, outbound.ErrInvalidConfig) {
+		t.Errorf("err %v, want ErrInvalidConfig from ClientCredentials.Validate", err)
+	}
+}

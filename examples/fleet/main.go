@@ -5,9 +5,10 @@
 //
 // It starts a fake DiviPay (package outbound/providertest) whose tokens live
 // a few seconds, a Redis, and N replica processes (the program re-executes
-// itself). Each replica builds its client the way a service would: a Source
-// over outbound.Shared over outbound/redisstore, with the tokens sealed by
-// AES-256-GCM in Redis. Every replica's goroutines call the API concurrently;
+// itself). Each replica builds its client the way a service would: the
+// divipay preset with its Config.Store set to outbound/redisstore (so its
+// Source fetches through outbound.Shared), the tokens sealed by AES-256-GCM
+// in Redis. Every replica's goroutines call the API concurrently;
 // at the end the program prints how many token requests the fleet made per
 // refresh cycle (one is the goal; without a store it would be one per
 // replica), how often a caller waited for a token, and with -kill-redis what

@@ -43,7 +43,10 @@ func TestRun(t *testing.T) {
 			if !res.ok() || tot.Waits != 0 {
 				t.Errorf("errors %d, waits after warm-up %d\n%s", tot.Errors, tot.Waits, &out)
 			}
-			if per := float64(res.TokenRequests) / res.Cycles; per > tt.maxPerCycle {
+			// A store call past its timeout on a loaded machine makes a
+			// replica fetch for itself (local_fallback): not a sharing failure.
+			shared := res.TokenRequests - tot.Events["local_fallback"]
+			if per := float64(shared) / res.Cycles; per > tt.maxPerCycle {
 				t.Errorf("%.2f token requests per cycle\n%s", per, &out)
 			}
 			if tt.cfg.KillRedis {

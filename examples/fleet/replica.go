@@ -18,6 +18,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/gatehouse-go/gatehouse/outbound"
+	"github.com/gatehouse-go/gatehouse/outbound/divipay"
 	"github.com/gatehouse-go/gatehouse/outbound/redisstore"
 )
 
@@ -74,7 +75,7 @@ func replica(out io.Writer) error {
 
 	var mu sync.Mutex
 	events := map[string]int64{}
-	src, closeStore, err := newSource(base, func(ev outbound.SharedEvent) {
+	parts, closeStore, err := newClient(base, func(ev outbound.SharedEvent) {
 		mu.Lock()
 		events[ev.Kind.String()]++
 		mu.Unlock()
@@ -83,7 +84,7 @@ func replica(out io.Writer) error {
 		return err
 	}
 	defer closeStore()
-	client := &http.Client{Transport: outbound.Chain(base, outbound.Bearer(src))}
+	client, src := parts.Client, parts.Source
 
 	ctx, cancel := context.WithTimeout(context.Background(), duration)
 	defer cancel()
@@ -101,35 +102,32 @@ func replica(out io.Writer) error {
 		WarmupWaits: warm, Waits: src.Stats().Waits - warm, Events: events})
 }
 
-// newSource builds the replica's token Source: a Shared fetcher over Redis,
-// or the provider alone without a store.
-func newSource(base http.RoundTripper, onEvent func(outbound.SharedEvent)) (*outbound.Source, func(), error) {
-	baseURL := os.Getenv(envBaseURL)
-	fetcher := &outbound.JSONFetcher{ // DiviPay's token request, as the divipay preset makes it
-		URL:            baseURL + "/api/auth",
-		Body:           map[string]string{"client_id": os.Getenv(envClientID), "client_secret": os.Getenv(envSecret)},
-		TokenField:     "token",
-		TypeField:      "type",
-		ExpiresInField: "expireIn",
-		ExpiresAtField: "expireOn",
-		Statuses:       []int{http.StatusCreated},
-		Client:         &http.Client{Transport: base},
+// newClient builds the replica's client with the divipay preset: its
+// Source shares the token through Redis, or without a store fetches alone.
+func newClient(base http.RoundTripper, onEvent func(outbound.SharedEvent)) (*divipay.Parts, func(), error) {
+	cfg := divipay.Config{
+		BaseURL:      os.Getenv(envBaseURL),
+		Base:         base,
+		ClientID:     os.Getenv(envClientID),
+		ClientSecret: os.Getenv(envSecret),
 	}
-	addr := os.Getenv(envRedis)
-	if addr == "" {
-		return outbound.NewSource(fetcher, nil), func() {}, nil
+	closeStore := func() {}
+	if addr := os.Getenv(envRedis); addr != "" {
+		tokenKey, err := hex.DecodeString(os.Getenv(envTokenKey))
+		if err != nil {
+			return nil, nil, fmt.Errorf("bad token key")
+		}
+		rdb := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, DialTimeout: 200 * time.Millisecond})
+		closeStore = func() { _ = rdb.Close() }
+		cfg.Store = redisstore.New(rdb, nil)
+		cfg.SharedOptions = &outbound.SharedOptions{EncryptionKey: tokenKey, OnEvent: onEvent}
 	}
-	tokenKey, err := hex.DecodeString(os.Getenv(envTokenKey))
+	p, err := divipay.NewParts(cfg)
 	if err != nil {
-		return nil, nil, fmt.Errorf("bad token key")
+		closeStore()
+		return nil, nil, err
 	}
-	rdb := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, DialTimeout: 200 * time.Millisecond})
-	key := outbound.CredentialKey("divipay", baseURL, os.Getenv(envClientID))
-	shared := outbound.Shared(fetcher, redisstore.New(rdb, nil), key, &outbound.SharedOptions{
-		EncryptionKey: tokenKey,
-		OnEvent:       onEvent,
-	})
-	return outbound.NewSource(shared, nil), func() { _ = rdb.Close() }, nil
+	return p, closeStore, nil
 }
 
 // callLoop calls the API until ctx ends, 10 ms apart.

@@ -69,6 +69,15 @@ type Config struct {
 	RootCAs *x509.CertPool
 	// SourceOptions tunes token caching and refresh; nil means defaults.
 	SourceOptions *outbound.SourceOptions
+	// Store, if set, shares the access token with the other processes that
+	// use this credential (outbound.Shared; outbound/redisstore on Redis),
+	// so that a fleet of replicas makes one token request per refresh cycle
+	// instead of one per replica. Nil keeps the token in this process.
+	Store outbound.Store
+	// SharedOptions tunes the sharing (lease TTL, store timeout, the
+	// EncryptionKey that seals tokens in the store); nil means defaults.
+	// Its RefreshAhead and Now default to the Source's.
+	SharedOptions *outbound.SharedOptions
 }
 
 // Parts are what New assembles, for callers that need more than the client.
@@ -118,6 +127,9 @@ func NewParts(cfg Config) (*Parts, error) {
 			CertificateSet: cfg.CertificateSet, RequireCertificates: true, RootCAs: cfg.RootCAs},
 		BaseURL:       base,
 		SourceOptions: cfg.SourceOptions,
+		Store:         cfg.Store,
+		SharedOptions: cfg.SharedOptions,
+		SharedKey:     preset.CredentialKey(provider, base+TokenPath, cfg.ClientID),
 		Fetcher: func(c *http.Client, now func() time.Time) outbound.Fetcher {
 			return classify{&outbound.JSONFetcher{
 				URL: base + TokenPath,

@@ -16,7 +16,8 @@ const retryPause = 100 * time.Millisecond
 // channel. It returns once Redis has confirmed the subscription, so that no
 // signal published after Watch returns is missed while Redis is up. When the
 // connection drops, go-redis resubscribes, and the re-subscription is
-// forwarded as a signal too (a save may have been missed meanwhile).
+// forwarded as a signal too (a save may have been missed meanwhile), and so
+// is a failed receive, so that a waiter looks at once when Redis goes away.
 func (s *store) Watch(ctx context.Context, key string) (<-chan struct{}, error) {
 	_, _, signal := names(key)
 	ps, err := s.subscribe(ctx, signal)
@@ -36,6 +37,9 @@ func (s *store) Watch(ctx context.Context, key string) (<-chan struct{}, error) 
 				return
 			}
 			if err != nil {
+				// Redis may be gone: let the waiter look (and fall back)
+				// now rather than at its next poll.
+				notify(out)
 				if !pause(ctx, retryPause) {
 					return
 				}
@@ -43,10 +47,7 @@ func (s *store) Watch(ctx context.Context, key string) (<-chan struct{}, error) 
 			}
 			switch msg.(type) {
 			case *redis.Message, *redis.Subscription:
-				select {
-				case out <- struct{}{}:
-				default: // a signal is pending already
-				}
+				notify(out)
 			}
 		}
 	}()
@@ -82,6 +83,14 @@ func (s *store) subscribe(ctx context.Context, channel string) (*redis.PubSub, e
 			}
 		}()
 		return nil, wrap("watch", ctx.Err())
+	}
+}
+
+// notify sends a coalesced signal.
+func notify(out chan<- struct{}) {
+	select {
+	case out <- struct{}{}:
+	default: // a signal is pending already
 	}
 }
 

@@ -127,8 +127,12 @@ func run(ctx context.Context, w io.Writer, o options) error {
 		}
 	}
 	if want["fleet"] {
-		if err := fleetSection(ctx, w, o); err != nil {
+		ft, err := fleetSection(ctx, w, o.replicas, o.fleetDuration)
+		if err != nil {
 			return err
+		}
+		if ft.ran {
+			table(w, []string{"target", "measured", "peer", ""}, [][]string{{ft.target, ft.gatehouse, ft.peer, verdict(ft.ok)}})
 		}
 	}
 	return nil

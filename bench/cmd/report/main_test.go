@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gatehouse-go/gatehouse/bench/internal/harness"
 	"github.com/gin-gonic/gin"
 	"go.uber.org/goleak"
 )
@@ -62,5 +63,6 @@ func TestRunBenchmarkSections(t *testing.T) {
 }
 
 func TestMain(m *testing.M) {
+	harness.FleetReplicaMain() // the fleet section's replicas are this binary
 	goleak.VerifyTestMain(m)
 }

@@ -200,6 +200,39 @@ type Spec struct {
 	// Decorators go between the host guard and the Bearer decorator, e.g.
 	// UserAgent or an API-key Header.
 	Decorators []func(http.RoundTripper) http.RoundTripper
+	// Store, if set, shares the token with other processes: the fetcher is
+	// wrapped in outbound.Shared under SharedKey.
+	Store outbound.Store
+	// SharedOptions tunes the sharing; nil means defaults. Its RefreshAhead
+	// and Now default to the Source's.
+	SharedOptions *outbound.SharedOptions
+	// SharedKey names the token in Store: see CredentialKey.
+	SharedKey string
+}
+
+// CredentialKey is the Store key of a preset's token: the provider, its
+// token URL and the client id or user name. Never a secret.
+func CredentialKey(provider, tokenURL, identity string) string {
+	return outbound.CredentialKey(provider, tokenURL, identity)
+}
+
+// share wraps f in outbound.Shared over s.Store, with the Source's refresh
+// rule and clock.
+func share(f outbound.Fetcher, s Spec) (outbound.Fetcher, error) {
+	var o outbound.SharedOptions
+	if s.SharedOptions != nil {
+		o = *s.SharedOptions
+	}
+	if o.RefreshAhead == 0 && s.SourceOptions != nil {
+		o.RefreshAhead = s.SourceOptions.RefreshAhead
+	}
+	if o.Now == nil {
+		o.Now = clock(s.SourceOptions)
+	}
+	if err := o.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: SharedOptions: %w", s.Provider, err)
+	}
+	return outbound.Shared(f, s.Store, s.SharedKey, &o), nil
 }
 
 // Built is what Build returns.
@@ -233,6 +266,11 @@ func Build(s Spec) (*Built, error) {
 		if v, ok := f.(interface{ Validate() error }); ok {
 			if err := v.Validate(); err != nil {
 				return nil, fmt.Errorf("%s: %w", s.Provider, err)
+			}
+		}
+		if s.Store != nil {
+			if f, err = share(f, s); err != nil {
+				return nil, err
 			}
 		}
 		b.Source = outbound.NewSource(f, s.SourceOptions)
