@@ -45,6 +45,38 @@
 // without a User-Agent. [All] combines validators: every one must pass, in
 // order, and the first Principal wins.
 //
+// # Proof of possession
+//
+// A bearer token works for whoever holds it. Two options of [JWTOptions] bind
+// a token to a key its client must prove it holds, on every request, also
+// when the token comes from the verified-token cache:
+//
+//   - CertificateBound (RFC 8705): the token's cnf.x5t#S256 must be the
+//     SHA-256 thumbprint of the request's TLS client certificate, or of the
+//     certificate a reverse proxy listed in ClientCertProxies forwards in the
+//     RFC 9440 Client-Cert header (from anyone else the header is ignored).
+//   - DPoP (RFC 9449, [DPoPOptions]): `Authorization: DPoP <token>` with a
+//     DPoP header holding a proof JWT signed by the key whose RFC 7638
+//     thumbprint is the token's cnf.jkt: typ dpop+jwt, an asymmetric
+//     algorithm, a public jwk, htm and htu naming this request, a recent iat,
+//     ath the token's hash, and a jti never seen before. A [ReplayCache]
+//     remembers the jti values; the default is in-process and bounded, and
+//     the redisstore module shares one between replicas. A DPoP-bound token
+//     sent as a Bearer token is refused.
+//
+// Proof problems are 401 invalid_dpop_proof (or use_dpop_nonce, with the
+// server's nonce, when [DPoPOptions].Nonces is set) with a
+// `WWW-Authenticate: DPoP` challenge; the middleware renders it.
+//
+// # Network policy
+//
+// [IPAllowlist] admits only clients whose address lies in the allowed
+// prefixes (403 ip_not_allowed otherwise). The client is the TCP peer unless
+// the peer is one of IPOptions.TrustedProxies; then X-Forwarded-For and
+// Forwarded are read from the right, past the trusted proxies, and a header
+// sent by anyone else changes nothing. Combine it with a credential check:
+// All(IPAllowlist(...), BearerJWT(...)).
+//
 // # Errors
 //
 // Each refusal is an *Error whose Code is one of the constants of this
@@ -52,7 +84,8 @@
 // invalid_request (malformed Authorization), 401 invalid_token,
 // token_expired, token_not_yet_valid, invalid_issuer, invalid_audience and
 // unknown_key, 403 insufficient_scope, 503 key_set_unavailable (a JWKS that
-// never loaded) and the API-key codes. Match on Code or use errors.Is with an
+// never loaded), the API-key codes, 403 ip_not_allowed, 401
+// invalid_dpop_proof and use_dpop_nonce, and 503 replay_cache_unavailable. Match on Code or use errors.Is with an
 // *Error of that code; never on the text.
 //
 // Constructors report configuration mistakes, all of them at once, as errors

@@ -41,6 +41,14 @@ const (
 	// error_description="…"`: a token was presented and refused. The error
 	// attribute is BearerError's value.
 	ChallengeBearerError
+	// ChallengeDPoP asks for `DPoP realm="…", algs="…"` without error
+	// attributes: no token was presented to a validator that takes only
+	// DPoP (RFC 9449 §7.1).
+	ChallengeDPoP
+	// ChallengeDPoPError asks for `DPoP realm="…", algs="…", error="…",
+	// error_description="…"`: a DPoP token or proof was refused. The error
+	// attribute is DPoPError's value.
+	ChallengeDPoPError
 )
 
 // Error is the one error type validators return for a refused request. It
@@ -63,6 +71,14 @@ type Error struct {
 	Err error
 	// Challenge says which WWW-Authenticate header the response wants.
 	Challenge Challenge
+	// DPoPAlgs lists the DPoP proof algorithms accepted (space-separated),
+	// for the algs attribute of a DPoP challenge. When set on a
+	// ChallengeBearer error, the server takes both schemes and the
+	// response carries a DPoP challenge beside the Bearer one.
+	DPoPAlgs string
+	// DPoPNonce, when set, is the nonce to send in the DPoP-Nonce header
+	// (with CodeUseDPoPNonce).
+	DPoPNonce string
 }
 
 // Error returns "inbound: <code>: <description>" followed by the cause, if any.
@@ -98,6 +114,16 @@ func (e *Error) BearerError() string {
 	default:
 		return "invalid_token"
 	}
+}
+
+// DPoPError returns the error attribute of a DPoP challenge (RFC 9449
+// §7.1): "invalid_dpop_proof", "use_dpop_nonce", or BearerError's value.
+func (e *Error) DPoPError() string {
+	switch e.Code {
+	case CodeInvalidDPoPProof, CodeUseDPoPNonce:
+		return e.Code
+	}
+	return e.BearerError()
 }
 
 // AsError returns err as an *Error if it is one (or wraps one).

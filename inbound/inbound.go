@@ -31,7 +31,8 @@ type Principal struct {
 	// Subject identifies the caller: the JWT "sub" claim, or the name an
 	// API-key store gives the key's owner.
 	Subject string
-	// Scheme is how the caller authenticated: "Bearer" or "APIKey".
+	// Scheme is how the caller authenticated: "Bearer", "DPoP" (a DPoP-bound
+	// token, presented with a proof) or "APIKey".
 	Scheme string
 	// KeyID is the identifier of the key that verified the credential: the
 	// JWT "kid" (or the key set's name for the key it picked), or an API-key

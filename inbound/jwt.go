@@ -7,6 +7,9 @@ import (
 
 // Validate implements Validator.
 func (v *jwtValidator) Validate(r *http.Request) (*Principal, error) {
+	if v.pop != nil {
+		return v.pop.validate(v, r)
+	}
 	tok, herr := bearerToken(r.Header)
 	if herr != nil {
 		return nil, herr
@@ -86,6 +89,9 @@ func (v *jwtValidator) verify(ctx context.Context, tok string, shard *cacheShard
 	if verr != nil {
 		return nil, verr
 	}
+	if e := v.dpopBoundOK(claims); e != nil {
+		return nil, e
+	}
 	// Scopes only once the signature holds: a forged token must not cost
 	// more than a signature check.
 	scopes, ok := scopesOf(&reg)
@@ -97,7 +103,7 @@ func (v *jwtValidator) verify(ctx context.Context, tok string, shard *cacheShard
 	}
 	// The Principal lives inside its cache entry: one allocation for both.
 	e := &cacheEntry{
-		principal: Principal{Subject: sub, Scheme: "Bearer", KeyID: v.keyID(&d, key), Scopes: scopes, Claims: claims},
+		principal: Principal{Subject: sub, Scheme: schemeOf(claims), KeyID: v.keyID(&d, key), Scopes: scopes, Claims: claims},
 		kid:       d.kid, alg: d.alg, key: key, times: times,
 	}
 	e.scopeOK = v.scopesGranted(&e.principal)

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 	"sync"
@@ -100,6 +101,30 @@ type JWTOptions struct {
 	// MaxTokenSize is the largest token accepted, in bytes. 0 means
 	// DefaultMaxTokenSize (8 KiB).
 	MaxTokenSize int
+
+	// CertificateBound requires certificate-bound tokens (RFC 8705 §3):
+	// every token must carry cnf.x5t#S256, equal to the SHA-256 thumbprint
+	// of the client certificate of the request (the TLS leaf), else 401
+	// invalid_token. It is checked on every request, also when the token
+	// comes from the verified-token cache, so a stolen token is worthless
+	// without the certificate's private key.
+	CertificateBound bool
+
+	// ClientCertProxies are the reverse proxies that terminate the
+	// clients' TLS and forward their certificate in the RFC 9440
+	// Client-Cert header. From a peer in these prefixes the header is the
+	// client certificate; from any other peer it is ignored. Nil means the
+	// header is never read. Requires CertificateBound.
+	//
+	// Insecure: a prefix covering addresses clients connect from: they
+	// could then name any certificate. Secure: the proxies' own addresses.
+	ClientCertProxies []netip.Prefix
+
+	// DPoP, when set, accepts DPoP-bound tokens (RFC 9449): `Authorization:
+	// DPoP <token>` with one DPoP proof header signed by the key whose
+	// thumbprint is the token's cnf.jkt. A DPoP-bound token sent with the
+	// Bearer scheme is refused. See DPoPOptions.
+	DPoP *DPoPOptions
 }
 
 // jwtValidator is the Validator BearerJWT returns.
@@ -119,6 +144,7 @@ type jwtValidator struct {
 	onCache     func(hit bool)
 	scratch     sync.Pool // *[]byte for decoding, see getScratch
 	b64         *base64.Encoding
+	pop         *binding // proof of possession; nil when off
 }
 
 // BearerJWT returns a Validator for `Authorization: Bearer <JWT>` requests.
@@ -163,14 +189,20 @@ func BearerJWT(opts JWTOptions) (Validator, error) {
 		scopes:      slices.Clone(opts.RequiredScopes),
 		b64:         base64.RawURLEncoding.Strict(),
 	}
-	if err := v.configure(&opts); err != nil {
+	if v.now == nil {
+		v.now = time.Now
+	}
+	err := v.configure(&opts)
+	var perr error
+	if v.pop, perr = newBinding(&opts, v.now); perr != nil {
+		// One flat list of every mistake.
+		err = errors.Join(append(unjoin(err), unjoin(perr)...)...)
+	}
+	if err != nil {
 		return nil, err
 	}
 	if v.maxSize == 0 {
 		v.maxSize = DefaultMaxTokenSize
-	}
-	if v.now == nil {
-		v.now = time.Now
 	}
 	switch {
 	case opts.CacheSize == 0:

@@ -182,8 +182,19 @@ func (g *Guard) WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	switch e.Challenge {
 	case inbound.ChallengeBearer:
 		h.Set("WWW-Authenticate", g.bearerChallenge())
+		if e.DPoPAlgs != "" {
+			// The validator takes DPoP too (RFC 9449 §7.1).
+			h.Add("WWW-Authenticate", g.dpopChallenge(e, false))
+		}
 	case inbound.ChallengeBearerError:
 		h.Set("WWW-Authenticate", g.errorChallenge(e))
+	case inbound.ChallengeDPoP:
+		h.Set("WWW-Authenticate", g.dpopChallenge(e, false))
+	case inbound.ChallengeDPoPError:
+		h.Set("WWW-Authenticate", g.dpopChallenge(e, true))
+	}
+	if e.DPoPNonce != "" && quotable(e.DPoPNonce) {
+		h.Set("DPoP-Nonce", e.DPoPNonce)
 	}
 	var body []byte
 	if g != nil && g.problem {
@@ -224,20 +235,52 @@ func responseError(err error) *inbound.Error {
 func (g *Guard) errorChallenge(e *inbound.Error) string {
 	var b strings.Builder
 	b.WriteString(g.bearerChallenge())
+	writeErrorAttrs(&b, e, e.BearerError())
+	return b.String()
+}
+
+// dpopChallenge returns the RFC 9449 §7.1 challenge: `DPoP realm="…",
+// algs="…"`, with error attributes when withError is set.
+func (g *Guard) dpopChallenge(e *inbound.Error, withError bool) string {
+	var b strings.Builder
+	b.WriteString("DPoP")
+	b.WriteString(strings.TrimPrefix(g.bearerChallenge(), "Bearer"))
+	if e.DPoPAlgs != "" && quotable(e.DPoPAlgs) {
+		b.WriteString(`, algs="`)
+		b.WriteString(e.DPoPAlgs)
+		b.WriteByte('"')
+	}
+	if withError {
+		writeErrorAttrs(&b, e, e.DPoPError())
+	}
+	return b.String()
+}
+
+func writeErrorAttrs(b *strings.Builder, e *inbound.Error, code string) {
 	b.WriteString(`, error="`)
-	b.WriteString(e.BearerError())
+	b.WriteString(code)
 	b.WriteByte('"')
 	if e.Description != "" {
 		b.WriteString(`, error_description="`)
-		writeQuotable(&b, e.Description, maxDescription)
+		writeQuotable(b, e.Description, maxDescription)
 		b.WriteByte('"')
 	}
 	if e.Scope != "" && e.Code == inbound.CodeInsufficientScope {
 		b.WriteString(`, scope="`)
-		writeQuotable(&b, e.Scope, maxScope)
+		writeQuotable(b, e.Scope, maxScope)
 		b.WriteByte('"')
 	}
-	return b.String()
+}
+
+// quotable reports whether s may appear in a quoted-string as it is:
+// printable ASCII without '"' or '\\', at most 1 KiB.
+func quotable(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return len(s) <= 1024
 }
 
 // writeQuotable writes s restricted to the characters RFC 6750 §3 allows in

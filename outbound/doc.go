@@ -9,6 +9,8 @@
 //     key and the User-Agent it requires.
 //   - AllowHosts refuses requests to any host not listed, before anything is
 //     sent.
+//   - DPoP sends DPoP-bound tokens (RFC 9449) with a proof per request,
+//     signed by a DPoPProver's key, and handles the server's nonces.
 //
 // # Tokens and their states
 //
@@ -35,8 +37,16 @@
 // JSONFetcher for JSON logins that are not OAuth2 (SoPague, DiviPay, the
 // Banking API). Their Validate methods report every configuration error at
 // once. A token value that cannot be sent in a header (control bytes, DEL),
-// an empty one, or a token_type other than Bearer is refused on arrival with
-// ErrInvalidResponse, never cached or sent. The packages under outbound/
+// an empty one, or a token_type other than Bearer (or DPoP, when the request
+// carried a DPoP proof) is refused on arrival with ErrInvalidResponse, never
+// cached or sent.
+//
+// ClientCredentials authenticates the client with a secret (HTTP Basic or in
+// the body), with a signed JWT instead of a secret (AuthPrivateKeyJWT and a
+// ClientAssertion, RFC 7523, keys from PEM with ParsePrivateKeyPEM or from
+// the PFX that outbound/mtls reads), or with the mTLS certificate alone
+// (AuthTLSClient, RFC 8705). With DPoP set to a DPoPProver it asks for a
+// token bound to the prover's key. The packages under outbound/
 // (efi, sopague, divipay, bankingapi, asaas) configure them into a ready
 // *http.Client per provider; outbound/mtls provides client certificates, and
 // outbound/providertest fake providers for tests.

@@ -24,6 +24,8 @@ type tokenRequest struct {
 	basicUser   string // set with basicPass: an HTTP Basic header, already escaped as wanted
 	basicPass   string
 	ok          func(status int) bool
+	dpop        *DPoPProver // signs a proof for the request, when set
+	newNonce    bool        // the response carried a new DPoP nonce
 	// sent are the credentials in the request, scrubbed from any provider
 	// text that ends up in an error.
 	sent secrets
@@ -45,6 +47,13 @@ func (r *tokenRequest) post(ctx context.Context, client *http.Client) ([]byte, e
 	if r.basicUser != "" || r.basicPass != "" {
 		req.SetBasicAuth(r.basicUser, r.basicPass)
 	}
+	if r.dpop != nil {
+		proof, err := r.dpop.Proof(http.MethodPost, req.URL, "")
+		if err != nil {
+			return nil, &Error{Op: r.op, URL: safeURL, Err: err}
+		}
+		req.Header.Set("DPoP", proof)
+	}
 	// A token request carries credentials; net/http would re-send its body
 	// (and, to the same host, its Authorization) on a 307 or 308, to wherever
 	// the redirect points. Token endpoints do not redirect, so none is
@@ -62,6 +71,9 @@ func (r *tokenRequest) post(ctx context.Context, client *http.Client) ([]byte, e
 		return nil, &Error{Op: r.op, URL: safeURL, Err: err}
 	}
 	defer resp.Body.Close()
+	if r.dpop != nil {
+		r.newNonce = r.dpop.noteNonce(req.URL, resp.Header)
+	}
 	ok := r.ok
 	if ok == nil {
 		ok = func(s int) bool { return s == http.StatusOK }
@@ -109,6 +121,15 @@ const (
 	AuthBasicUnescaped
 	// AuthInBody sends client_id and client_secret as body parameters.
 	AuthInBody
+	// AuthPrivateKeyJWT sends client_id and a JWT signed by the client's
+	// key (ClientCredentials.Assertion) instead of a secret: private_key_jwt
+	// (RFC 7523 §2.2, OpenID Connect Core §9).
+	AuthPrivateKeyJWT
+	// AuthTLSClient sends only client_id in the body: the client
+	// certificate of the mTLS connection authenticates the client
+	// (tls_client_auth, RFC 8705 §2). ClientSecret must be empty and Client
+	// must present the certificate.
+	AuthTLSClient
 )
 
 // BodyEncoding says how ClientCredentials encodes its request body.
@@ -146,6 +167,13 @@ type ClientCredentials struct {
 	// Client sends the request. Nil means http.DefaultClient. Give it a
 	// transport with the client certificate when the provider needs mTLS.
 	Client *http.Client
+	// Assertion signs the client assertions of AuthPrivateKeyJWT.
+	Assertion *ClientAssertion
+	// DPoP, when set, puts a DPoP proof on the token request, so that the
+	// server binds the token to the prover's key (RFC 9449 §5), and retries
+	// once when the server asks for a nonce (400 use_dpop_nonce). Send the
+	// tokens with the DPoP decorator and the same prover.
+	DPoP *DPoPProver
 	// Now is the clock used to turn expires_in into an Expiry. Nil means
 	// time.Now.
 	Now func() time.Time
@@ -154,6 +182,30 @@ type ClientCredentials struct {
 // Fetch requests a token.
 func (c *ClientCredentials) Fetch(ctx context.Context) (Token, error) {
 	const op = "fetch token"
+	r, err := c.request(op)
+	if err != nil {
+		return Token{}, err
+	}
+	body, err := r.post(ctx, c.Client)
+	if e, ok := err.(*Error); ok && r.newNonce && e.Code == "use_dpop_nonce" {
+		// The server wants its nonce in the proof (RFC 9449 §8): once more,
+		// with a new assertion too, since a server may refuse a reused jti.
+		if r, err = c.request(op); err != nil {
+			return Token{}, err
+		}
+		body, err = r.post(ctx, c.Client)
+	}
+	if err != nil {
+		return Token{}, err
+	}
+	if c.DPoP != nil {
+		return parseDPoPToken(body, op, c.TokenURL, now(c.Now))
+	}
+	return parseOAuth2Token(body, op, c.TokenURL, now(c.Now))
+}
+
+// request builds one token request.
+func (c *ClientCredentials) request(op string) (tokenRequest, error) {
 	params := map[string]string{}
 	for k, v := range c.Params {
 		params[k] = v
@@ -162,8 +214,21 @@ func (c *ClientCredentials) Fetch(ctx context.Context) (Token, error) {
 	if len(c.Scopes) > 0 {
 		params["scope"] = strings.Join(c.Scopes, " ")
 	}
-	r := tokenRequest{op: op, url: c.TokenURL}
+	r := tokenRequest{op: op, url: c.TokenURL, dpop: c.DPoP}
 	switch c.AuthStyle {
+	case AuthPrivateKeyJWT:
+		a, err := c.Assertion.sign(c.ClientID, c.TokenURL, now(c.Now))
+		if err != nil {
+			return r, &Error{Op: op, URL: redactURL(c.TokenURL), Err: err}
+		}
+		params["client_id"] = c.ClientID
+		params["client_assertion_type"] = ClientAssertionType
+		params["client_assertion"] = a
+	case AuthTLSClient:
+		if c.ClientSecret != "" {
+			return r, &Error{Op: op, URL: redactURL(c.TokenURL), Err: errors.New("tls_client_auth sends no client secret: leave ClientSecret empty")}
+		}
+		params["client_id"] = c.ClientID
 	case AuthInBody:
 		params["client_id"], params["client_secret"] = c.ClientID, c.ClientSecret
 	case AuthBasicUnescaped:
@@ -183,12 +248,8 @@ func (c *ClientCredentials) Fetch(ctx context.Context) (Token, error) {
 		r.body = []byte(v.Encode())
 	}
 	// The id is no secret and stays readable in the provider's messages.
-	r.sent = newSecrets(c.ClientSecret)
-	body, err := r.post(ctx, c.Client)
-	if err != nil {
-		return Token{}, err
-	}
-	return parseOAuth2Token(body, op, c.TokenURL, now(c.Now))
+	r.sent = newSecrets(c.ClientSecret, params["client_assertion"])
+	return r, nil
 }
 
 func now(f func() time.Time) time.Time {
@@ -198,8 +259,19 @@ func now(f func() time.Time) time.Time {
 	return time.Now()
 }
 
-// parseOAuth2Token reads an RFC 6749 §5.1 token response.
+// parseOAuth2Token reads an RFC 6749 §5.1 token response of a Bearer token.
 func parseOAuth2Token(body []byte, op, u string, now time.Time) (Token, error) {
+	return parseTokenResponse(body, op, u, now, false)
+}
+
+// parseDPoPToken reads the token response to a request that carried a DPoP
+// proof: token_type DPoP (RFC 9449 §5) or, from a server that did not bind
+// the token, Bearer.
+func parseDPoPToken(body []byte, op, u string, now time.Time) (Token, error) {
+	return parseTokenResponse(body, op, u, now, true)
+}
+
+func parseTokenResponse(body []byte, op, u string, now time.Time, dpop bool) (Token, error) {
 	var v struct {
 		AccessToken string          `json:"access_token"`
 		TokenType   string          `json:"token_type"`
@@ -214,10 +286,13 @@ func parseOAuth2Token(body []byte, op, u string, now time.Time) (Token, error) {
 	if why := checkValue(v.AccessToken); why != "" {
 		return Token{}, invalidResponse(op, u, http.StatusOK, "access_token: "+why)
 	}
-	if !isBearer(v.TokenType) {
+	tok := Token{Value: v.AccessToken}
+	switch {
+	case dpop && strings.EqualFold(v.TokenType, "DPoP"):
+		tok.Type = "DPoP"
+	case !isBearer(v.TokenType):
 		return Token{}, invalidResponse(op, u, http.StatusOK, "token_type is not Bearer")
 	}
-	tok := Token{Value: v.AccessToken}
 	if len(v.ExpiresIn) > 0 && string(v.ExpiresIn) != "null" {
 		secs, ok := parseSeconds(v.ExpiresIn)
 		if !ok {

@@ -20,6 +20,16 @@ func (c *ClientCredentials) Validate() error {
 	if strings.TrimSpace(c.ClientID) == "" {
 		errs = append(errs, configError("ClientCredentials.ClientID is required"))
 	}
+	switch c.AuthStyle {
+	case AuthPrivateKeyJWT:
+		if _, err := c.Assertion.check(); err != nil {
+			errs = append(errs, configError("ClientCredentials.Assertion: "+strings.TrimPrefix(err.Error(), "outbound: ")))
+		}
+	case AuthTLSClient:
+		if c.ClientSecret != "" {
+			errs = append(errs, configError("ClientCredentials.ClientSecret must be empty with AuthTLSClient"))
+		}
+	}
 	return errors.Join(errs...)
 }
 

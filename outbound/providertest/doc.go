@@ -1,7 +1,11 @@
 // Package providertest runs fake payment providers in-process, for tests
 // and demos: token endpoints and APIs that speak the wire format of Efí
 // (Pix and Charges), SoPague (Gateway and Integration), DiviPay, the
-// Banking API and Asaas exactly, success and error bodies alike.
+// Banking API and Asaas exactly, success and error bodies alike; and a
+// generic OAuth2 server (NewOAuth2) that enforces private_key_jwt,
+// tls_client_auth and DPoP and issues JWT access tokens bound to the
+// client's key or certificate (cnf), so that both sides of gatehouse can be
+// tested against each other.
 //
 // Like httptest.NewServer, each constructor (NewEfi, NewSoPague,
 // NewDiviPay, NewBankingAPI, NewAsaas) starts an HTTPS server on the

@@ -122,6 +122,9 @@ const (
 	// (Banking API), so an expired or foreign certificate gets the
 	// provider's 401 "invalid client certificate" body.
 	mtlsHandler
+	// The handshake asks for a certificate without demanding one, and the
+	// handler verifies it when it matters (the generic OAuth2 fake).
+	mtlsOptional
 )
 
 // provider describes one fake's wire format.
@@ -193,6 +196,7 @@ type Server struct {
 	allowed    []netip.Prefix
 	clientCert *Certificate
 	transports []*http.Transport // made by ClientWithCertificate, closed by Close
+	oauth      *oauth2State      // the generic OAuth2 fake's state; nil for the others
 }
 
 func newServer(p *provider, opts *Options) (*Server, error) {
@@ -235,7 +239,7 @@ func newServer(p *provider, opts *Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("providertest: %s: %w", p.name, err)
 	}
-	if p.mtls != mtlsNone {
+	if p.mtls == mtlsHandshake || p.mtls == mtlsHandler {
 		c, err := s.IssueClientCertificate(nil)
 		if err != nil {
 			return nil, err
@@ -249,6 +253,9 @@ func newServer(p *provider, opts *Options) (*Server, error) {
 	switch p.mtls {
 	case mtlsHandshake:
 		tlsCfg.ClientAuth = tls.RequireAndVerifyClientCert
+		tlsCfg.ClientCAs = s.pool
+	case mtlsOptional:
+		tlsCfg.ClientAuth = tls.RequestClientCert
 		tlsCfg.ClientCAs = s.pool
 	case mtlsHandler:
 		tlsCfg.ClientAuth = tls.RequireAnyClientCert
@@ -478,6 +485,10 @@ func (s *Server) ipAllowed(r *http.Request) bool {
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.oauth != nil && r.URL.Path == "/oauth2/jwks" {
+		s.oauth.jwks(w)
+		return
+	}
 	isToken := s.p.tokenPath != "" && r.URL.Path == s.p.tokenPath
 	if isToken {
 		s.tokenRequests.Add(1)
@@ -556,7 +567,7 @@ func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, f fault) {
 
 // checkTransport applies the mTLS and source-IP rules of the provider.
 func (s *Server) checkTransport(w http.ResponseWriter, r *http.Request) bool {
-	if s.p.mtls != mtlsNone && !s.clientCertOK(r) {
+	if (s.p.mtls == mtlsHandshake || s.p.mtls == mtlsHandler) && !s.clientCertOK(r) {
 		code := "invalid_client_certificate"
 		if s.p.mtls == mtlsHandshake {
 			code = "invalid_client"
@@ -578,7 +589,7 @@ func (s *Server) clientCertOK(r *http.Request) bool {
 		return false
 	}
 	leaf := r.TLS.PeerCertificates[0]
-	if s.p.mtls == mtlsHandler {
+	if s.p.mtls == mtlsHandler || s.p.mtls == mtlsOptional {
 		inter := x509.NewCertPool()
 		for _, c := range r.TLS.PeerCertificates[1:] {
 			inter.AddCert(c)

@@ -16,4 +16,13 @@
 // and "{K}:signal" (a pub/sub channel on which saves, drops and releases are
 // published, which Watch subscribes to). Drop is a Lua compare-and-delete on
 // the token's stored value. Every command is bounded by Options.Timeout.
+//
+// It also keeps the identifiers of used DPoP proofs for a fleet of API
+// servers: NewReplayCache is an inbound.ReplayCache (one SET NX PX per
+// proof), so a proof one replica accepted is refused by all.
+//
+//	v, err := inbound.BearerJWT(inbound.JWTOptions{
+//		Keys: keys, Algorithms: []string{"ES256"},
+//		DPoP: &inbound.DPoPOptions{Replay: redisstore.NewReplayCache(client, nil)},
+//	})
 package redisstore

@@ -265,8 +265,12 @@ func run(ctx context.Context, w io.Writer, o options) error {
 	}
 	if want["fleet"] {
 		r.logf("fleet: %d replica processes, %v per run", o.replicas, o.fleetDuration)
-		if err := fleetSection(ctx, &body, r); err != nil {
+		ft, err := fleetSection(ctx, &body, o.replicas, o.fleetDuration)
+		if err != nil {
 			return err
+		}
+		if ft.ran {
+			r.target(orderFleet, ft.what, ft.target, ft.gatehouse, ft.peer, ft.ok, false)
 		}
 	}
 

@@ -127,5 +127,6 @@ func TestRunBenchmarkSections(t *testing.T) {
 }
 
 func TestMain(m *testing.M) {
+	harness.FleetReplicaMain() // the fleet section's replicas are this binary
 	goleak.VerifyTestMain(m)
 }

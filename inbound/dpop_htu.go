@@ -1,0 +1,105 @@
+package inbound
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// normalizeHTU returns the form in which a DPoP proof's htu and the request's
+// URI are compared (RFC 9449 §4.3, with the syntax- and scheme-based
+// normalisation of RFC 3986 §6.2.2 and §6.2.3): scheme and host in lower
+// case, the scheme's default port dropped, an empty path as "/", percent
+// escapes of unreserved characters decoded and the others in upper case,
+// and no query or fragment. ok is false for anything but an absolute http or
+// https URI without user information.
+func normalizeHTU(s string) (string, bool) {
+	u, err := url.Parse(s)
+	if err != nil || u.Opaque != "" || u.User != nil || u.Host == "" {
+		return "", false
+	}
+	scheme := strings.ToLower(u.Scheme)
+	if scheme != "http" && scheme != "https" {
+		return "", false
+	}
+	host, port := strings.ToLower(u.Hostname()), u.Port()
+	if host == "" {
+		return "", false
+	}
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	if port != "" && !(scheme == "https" && port == "443") && !(scheme == "http" && port == "80") {
+		host += ":" + port
+	}
+	path, ok := normalizePath(u.EscapedPath())
+	if !ok {
+		return "", false
+	}
+	return scheme + "://" + host + path, true
+}
+
+// normalizePath decodes percent escapes of unreserved characters and upper-
+// cases the hex digits of the others; "" becomes "/".
+func normalizePath(p string) (string, bool) {
+	if p == "" {
+		return "/", true
+	}
+	if strings.IndexByte(p, '%') < 0 {
+		return p, true
+	}
+	var b strings.Builder
+	b.Grow(len(p))
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if c != '%' {
+			b.WriteByte(c)
+			continue
+		}
+		if i+2 >= len(p) || unhex(p[i+1]) < 0 || unhex(p[i+2]) < 0 {
+			return "", false
+		}
+		v := byte(unhex(p[i+1])<<4 | unhex(p[i+2]))
+		if 'a' <= v && v <= 'z' || 'A' <= v && v <= 'Z' || '0' <= v && v <= '9' || v == '-' || v == '.' || v == '_' || v == '~' {
+			b.WriteByte(v)
+		} else {
+			const hexDigits = "0123456789ABCDEF"
+			b.WriteByte('%')
+			b.WriteByte(hexDigits[v>>4])
+			b.WriteByte(hexDigits[v&15])
+		}
+		i += 2
+	}
+	return b.String(), true
+}
+
+func unhex(c byte) int {
+	switch {
+	case '0' <= c && c <= '9':
+		return int(c - '0')
+	case 'a' <= c && c <= 'f':
+		return int(c - 'a' + 10)
+	case 'A' <= c && c <= 'F':
+		return int(c - 'A' + 10)
+	}
+	return -1
+}
+
+// requestURI returns the normalised URI of r, as a proof's htu must name
+// it: Origin when set, else the request's scheme and Host, then its path.
+func (d *dpopVerifier) requestURI(r *http.Request) string {
+	origin := d.origin
+	if origin == "" {
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		origin = scheme + "://" + r.Host
+	}
+	u, ok := normalizeHTU(origin + r.URL.EscapedPath())
+	if !ok {
+		// Nothing a proof can match.
+		return "\x00"
+	}
+	return u
+}
