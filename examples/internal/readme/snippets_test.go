@@ -23,9 +23,11 @@ import (
 	"github.com/gatehouse-go/gatehouse/outbound/efi"
 	"github.com/gatehouse-go/gatehouse/outbound/mtls"
 	"github.com/gatehouse-go/gatehouse/outbound/providertest"
+	"github.com/gatehouse-go/gatehouse/outbound/redisstore"
 	"github.com/gatehouse-go/gatehouse/outbound/sopague"
 	"github.com/gin-gonic/gin"
 	"github.com/labstack/echo/v4"
+	"github.com/redis/go-redis/v9"
 )
 
 // The examples below are the README's snippets. Those without an Output
@@ -255,4 +257,36 @@ func Example_observability() {
 		log.Fatal(err)
 	}
 	_, _ = client, guard // and: tel.JWT(opts), tel.JWKS(opts), tel.Shared(name, opts), tel.Reloader(opts)
+}
+
+func Example_proofOfPossession() {
+	var (
+		dpopKey, clientKey *ecdsa.PrivateKey
+		keys               inbound.KeySet
+		redisClient        redis.UniversalClient
+	)
+	// Outbound: a DPoP-bound token, fetched with a signed client assertion.
+	prover, err := outbound.NewDPoPProver(dpopKey, nil) // e.g. an ECDSA P-256 key generated at start
+	if err != nil {
+		log.Fatal(err)
+	}
+	src := outbound.NewSource(&outbound.ClientCredentials{
+		TokenURL:  "https://auth.example.com/oauth2/token",
+		ClientID:  os.Getenv("CLIENT_ID"),
+		AuthStyle: outbound.AuthPrivateKeyJWT,
+		Assertion: &outbound.ClientAssertion{Key: clientKey},
+		DPoP:      prover,
+	}, nil)
+	client := &http.Client{Transport: outbound.Chain(nil, outbound.DPoP(src, prover))}
+
+	// Inbound: DPoP-bound tokens only, replayed proofs refused across the fleet.
+	jwtAuth, err := inbound.BearerJWT(inbound.JWTOptions{
+		Keys:       keys,
+		Algorithms: []string{"ES256"},
+		DPoP:       &inbound.DPoPOptions{Required: true, Replay: redisstore.NewReplayCache(redisClient, nil)},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, _ = client, jwtAuth
 }
