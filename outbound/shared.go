@@ -105,7 +105,7 @@ type invalidator interface {
 // Fetch returns a token that is fresh fleet-wide, fetching one from the
 // provider only if no other process is doing so.
 func (s *shared) Fetch(ctx context.Context) (Token, error) {
-	tok, ok, err := s.load(ctx)
+	tok, ok, usable, err := s.load(ctx)
 	if err != nil {
 		return s.fallback(ctx, "load", err, 0)
 	}
@@ -114,18 +114,25 @@ func (s *shared) Fetch(ctx context.Context) (Token, error) {
 		return tok, nil
 	}
 	s.emit(SharedEvent{Kind: SharedMiss})
-	return s.leaseOrWait(ctx)
+	return s.leaseOrWait(ctx, usable)
 }
 
 // leaseOrWait takes the lease and fetches, or waits for the holder's token,
-// retrying the lease on every signal and poll.
-func (s *shared) leaseOrWait(ctx context.Context) (Token, error) {
+// retrying the lease on every signal and poll. usable is when the stale
+// token in the store (which the Source above may be serving) stops being
+// usable; zero if there is none.
+func (s *shared) leaseOrWait(ctx context.Context, usable time.Time) (Token, error) {
 	start := s.now()
 	// Wait at most LeaseTTL, and at most half of what ctx leaves, so that
-	// a fetch of our own still fits when the holder never delivers.
+	// a fetch of our own still fits when the holder never delivers; and at
+	// most half of what the stale token has left, so that a slow holder
+	// costs one more token request rather than callers waiting.
 	maxWait := s.leaseTTL
 	if dl, ok := ctx.Deadline(); ok {
 		maxWait = min(maxWait, time.Until(dl)/2)
+	}
+	if left := usable.Sub(start); !usable.IsZero() && left > 0 {
+		maxWait = min(maxWait, left/2)
 	}
 	wctx, stop := context.WithCancel(ctx)
 	defer stop()
@@ -137,7 +144,7 @@ func (s *shared) leaseOrWait(ctx context.Context) (Token, error) {
 	poll := min(max(s.leaseTTL/20, 5*time.Millisecond), 200*time.Millisecond)
 	for i := 0; ; i++ {
 		if i > 0 {
-			tok, ok, err := s.load(ctx)
+			tok, ok, _, err := s.load(ctx)
 			if err != nil {
 				return s.fallback(ctx, "load", err, s.now().Sub(start))
 			}
@@ -153,7 +160,7 @@ func (s *shared) leaseOrWait(ctx context.Context) (Token, error) {
 		if won {
 			// Look once more: the previous holder may have saved and
 			// released between our load and our lease.
-			if tok, ok, err := s.load(ctx); err == nil && ok {
+			if tok, ok, _, err := s.load(ctx); err == nil && ok {
 				go release()
 				s.emit(SharedEvent{Kind: SharedLeaseWaited, Waited: s.now().Sub(start)})
 				return tok, nil
@@ -228,28 +235,37 @@ func (s *shared) fallback(ctx context.Context, op string, err error, waited time
 	return s.f.Fetch(ctx)
 }
 
-// load returns the stored token if it is usable and fresh.
-func (s *shared) load(ctx context.Context) (Token, bool, error) {
+// load returns the stored token if it is usable and fresh. For a stale one
+// it returns when that token stops being usable (Expiry less the Source's
+// default margin), for the waiting rule of leaseOrWait.
+func (s *shared) load(ctx context.Context) (tok Token, fresh bool, usable time.Time, err error) {
 	lctx, cancel := context.WithTimeout(ctx, s.storeTimeout)
 	defer cancel()
 	st, ok, err := s.st.Load(lctx, s.key)
 	if err != nil || !ok {
-		return Token{}, false, err
+		return Token{}, false, time.Time{}, err
 	}
-	tok := st.Token
+	tok = st.Token
 	tok.Value, err = open(s.aead, s.key, st.Token.Value)
 	if err == nil && !headerSafe(tok.Value) {
 		err = errBadValue
 	}
 	if err != nil {
 		s.emit(SharedEvent{Kind: SharedMiss, Err: err})
-		return Token{}, false, nil
+		return Token{}, false, time.Time{}, nil
 	}
-	if !s.fresh(tok, st.Fetched) || s.invalidated(tok.Value) {
-		return Token{}, false, nil
+	if s.invalidated(tok.Value) {
+		return Token{}, false, time.Time{}, nil
+	}
+	if !s.fresh(tok, st.Fetched) {
+		life := tok.Expiry.Sub(st.Fetched)
+		if st.Fetched.IsZero() {
+			life = 0
+		}
+		return Token{}, false, tok.Expiry.Add(-min(DefaultExpiryMargin, life/10)), nil
 	}
 	s.remember(tok.Value, st.Token.Value)
-	return tok, true, nil
+	return tok, true, time.Time{}, nil
 }
 
 // fresh applies the Source's rule: fresh until Expiry-min(RefreshAhead,

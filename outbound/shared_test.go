@@ -566,3 +566,28 @@ func TestSharedForwardsValidate(t *testing.T) {
 		t.Errorf("err %v, want ErrInvalidConfig from ClientCredentials.Validate", err)
 	}
 }
+
+// A waiter whose stale token is running out does not wait for a slow holder
+// past half of what the token has left: it fetches for itself, and the
+// Source's callers never wait.
+func TestSharedSlowHolderCostsAFetchNotAWait(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		st := outbound.MemoryStore()
+		now := time.Now()
+		// A 2 s token fetched 1.2 s ago: stale, usable for 0.6 s more
+		// (expiry less a tenth of its life).
+		_ = st.Save(t.Context(), "k", outbound.SharedToken{
+			Token: outbound.Token{Value: "stale", Expiry: now.Add(800 * time.Millisecond)}, Fetched: now.Add(-1200 * time.Millisecond)})
+		if _, ok, _ := st.Lease(t.Context(), "k", time.Minute); !ok { // a holder that never delivers
+			t.Fatal("lease")
+		}
+		p := &provider{life: 2 * time.Second}
+		tok, err := outbound.Shared(p, st, "k", nil).Fetch(t.Context())
+		if err != nil || tok.Value != "tok-1" {
+			t.Fatalf("got %q, %v; want a token of our own", tok.Value, err)
+		}
+		if d := time.Since(now); d != 300*time.Millisecond {
+			t.Errorf("fetched after %v, want 300ms (half of the 600ms the stale token had left)", d)
+		}
+	})
+}
