@@ -290,3 +290,21 @@ func Example_proofOfPossession() {
 	}
 	_, _ = client, jwtAuth
 }
+
+func Example_fleet() {
+	var tokenKey []byte
+	rdb := redis.NewClient(&redis.Options{Addr: "redis:6379"}) // standalone, Sentinel or Cluster
+	client, err := divipay.New(divipay.Config{
+		Environment:  divipay.Production,
+		ClientID:     os.Getenv("DIVIPAY_CLIENT_ID"),
+		ClientSecret: os.Getenv("DIVIPAY_CLIENT_SECRET"),
+		Store:        redisstore.New(rdb, nil),
+		SharedOptions: &outbound.SharedOptions{
+			EncryptionKey: tokenKey, // 32 bytes: tokens are sealed with AES-256-GCM in Redis
+		},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	_ = client
+}
