@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"net/http"
+	"net/netip"
 	"time"
 
 	echoauth "github.com/gatehouse-go/gatehouse/adapters/echo"
@@ -18,12 +19,14 @@ import (
 	"github.com/gatehouse-go/gatehouse/outbound/divipay"
 	"github.com/gatehouse-go/gatehouse/outbound/efi"
 	"github.com/gatehouse-go/gatehouse/outbound/mtls"
+	"github.com/gatehouse-go/gatehouse/outbound/redisstore"
 	"github.com/gatehouse-go/gatehouse/outbound/sopague"
 	"github.com/gin-gonic/gin"
 	"github.com/labstack/echo/v4"
+	"github.com/redis/go-redis/v9"
 )
 
-// Compiles only if DESIGN section 2's names and shapes exist.
+// Compiles only if the contract's names and shapes exist.
 var (
 	_                                                                                         = outbound.Token{Value: "", Type: "", Expiry: time.Time{}}
 	_ outbound.Fetcher                                                                        = outbound.FetcherFunc(func(ctx context.Context) (outbound.Token, error) { return outbound.Token{}, nil })
@@ -87,3 +90,33 @@ func (store) Lookup(ctx context.Context, sha256 [32]byte) (*inbound.Principal, e
 }
 
 var _ inbound.KeyStore = store{}
+
+// The second wave of the contract: tokens shared between processes, explicit
+// typing, several issuers and audiences, proof of possession, IP allowlists.
+var (
+	_ func(outbound.FetchPhase) string                                                         = outbound.FetchPhase.String
+	_ outbound.Store                                                                           = outbound.MemoryStore()
+	_ func() outbound.Store                                                                    = outbound.MemoryStore
+	_                                                                                          = outbound.SharedToken{Token: outbound.Token{}, Fetched: time.Time{}}
+	_ func(outbound.Fetcher, outbound.Store, string, *outbound.SharedOptions) outbound.Fetcher = outbound.Shared
+	_                                                                                          = outbound.SharedOptions{LeaseTTL: 0, RefreshAhead: 0, StoreTimeout: 0, EncryptionKey: nil, Now: time.Now, OnEvent: func(outbound.SharedEvent) {}}
+	_ func(...string) string                                                                   = outbound.CredentialKey
+	_ func(redis.UniversalClient, *redisstore.Options) outbound.Store                          = redisstore.New
+	_                                                                                          = efi.Config{Store: nil, SharedOptions: (*outbound.SharedOptions)(nil)}
+	_                                                                                          = sopague.Config{Store: nil, SharedOptions: (*outbound.SharedOptions)(nil)}
+	_                                                                                          = divipay.Config{Store: nil, SharedOptions: (*outbound.SharedOptions)(nil)}
+	_                                                                                          = bankingapi.Config{Store: nil, SharedOptions: (*outbound.SharedOptions)(nil)}
+	_                                                                                          = inbound.JWTOptions{Types: []string{"at+jwt"}, Issuers: []string{}, Audiences: []string{}, CertificateBound: false,
+		ClientCertProxies: []netip.Prefix{}, DPoP: &inbound.DPoPOptions{Algorithms: nil, Window: 0, Required: false, Replay: (inbound.ReplayCache)(nil)}}
+	_ func([]netip.Prefix, *inbound.IPOptions) (inbound.Validator, error) = inbound.IPAllowlist
+	_                                                                     = inbound.IPOptions{TrustedProxies: []netip.Prefix{}}
+)
+
+// Store's methods, as the contract spells them.
+var _ interface {
+	Load(ctx context.Context, key string) (outbound.SharedToken, bool, error)
+	Save(ctx context.Context, key string, t outbound.SharedToken) error
+	Lease(ctx context.Context, key string, ttl time.Duration) (release func(), ok bool, err error)
+	Drop(ctx context.Context, key string, value string) error
+	Watch(ctx context.Context, key string) (<-chan struct{}, error)
+} = outbound.Store(nil)
