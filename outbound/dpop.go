@@ -224,16 +224,7 @@ func (t *dpopTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return resp, nil
 	}
-	if req.Body != nil && req.Body != http.NoBody {
-		body, err := req.GetBody()
-		if err != nil {
-			return resp, nil
-		}
-		r2.Body = body
-	}
-	_, _ = io.CopyN(io.Discard, resp.Body, maxDrain)
-	resp.Body.Close()
-	return t.next.RoundTrip(r2)
+	return retry(t.next, req, r2, resp)
 }
 
 // authorize returns a copy of req with the token and, for a DPoP token, a

@@ -86,6 +86,13 @@ func (t *bearer) RoundTrip(req *http.Request) (*http.Response, error) {
 		return resp, nil
 	}
 	r2 := withHeader(req, "Authorization", e2.auth)
+	return retry(t.next, req, r2, resp)
+}
+
+// retry sends r2, a copy of req with new credentials, in place of req, whose
+// answer was resp: with a new copy of req's body, after draining and closing
+// resp. If the body cannot be had again, the caller gets resp itself.
+func retry(next http.RoundTripper, req, r2 *http.Request, resp *http.Response) (*http.Response, error) {
 	if req.Body != nil && req.Body != http.NoBody {
 		body, err := req.GetBody()
 		if err != nil {
@@ -95,7 +102,7 @@ func (t *bearer) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	_, _ = io.CopyN(io.Discard, resp.Body, maxDrain)
 	resp.Body.Close()
-	return t.next.RoundTrip(r2)
+	return next.RoundTrip(r2)
 }
 
 // CloseIdleConnections forwards to the wrapped transport, so that
