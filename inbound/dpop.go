@@ -316,7 +316,10 @@ func (d *dpopVerifier) checkClaims(r *http.Request, tok string, c map[string]any
 func (d *dpopVerifier) consume(ctx context.Context, p proof) *Error {
 	sum := sha256.Sum256([]byte(p.jkt + "\x00" + p.jti))
 	id := base64.RawURLEncoding.EncodeToString(sum[:])
-	seen, err := d.replay.Seen(ctx, id, p.iat.Add(d.window))
+	// A proof is accepted up to and including iat+window; it is remembered a
+	// second longer, so that no clock granularity leaves an instant in which
+	// it is accepted and already forgotten.
+	seen, err := d.replay.Seen(ctx, id, p.iat.Add(d.window+time.Second))
 	switch {
 	case err != nil:
 		return &Error{Status: http.StatusServiceUnavailable, Code: CodeReplayCacheUnavailable,

@@ -222,6 +222,25 @@ func TestDPoPReplay(t *testing.T) {
 	}
 }
 
+// TestDPoPReplayAtWindowEnd replays a proof at the last instant its iat is
+// accepted, with a clock that does not move: the replay cache must still
+// know it.
+func TestDPoPReplayAtWindowEnd(t *testing.T) {
+	pk := popFixtures()
+	tok := boundToken(t, map[string]any{"jkt": thumbprint(t, pk.ec)})
+	end := func() time.Time { return testNow.Add(DefaultDPoPWindow) }
+	v := newTestValidator(t, func(o *JWTOptions) {
+		o.Now = end
+		o.DPoP = &DPoPOptions{Replay: NewReplayCache(&ReplayCacheOptions{Now: end})}
+	})
+	proof := makeProof(t, pk.ec, "", proofClaims(tok), nil) // iat = testNow
+	if _, err := v.Validate(dpopRequest(tok, proof)); err != nil {
+		t.Fatalf("first use at the window's end: %v", err)
+	}
+	_, err := v.Validate(dpopRequest(tok, proof))
+	wantRefusal(t, err, CodeInvalidDPoPProof, CodeInvalidDPoPProof, ChallengeDPoPError)
+}
+
 type failingReplay struct{}
 
 func (failingReplay) Seen(context.Context, string, time.Time) (bool, error) {
