@@ -47,8 +47,15 @@ func firstHop(req *http.Request) bool {
 
 func sameOriginAsFirst(req *http.Request) bool {
 	first := req
-	for first.Response != nil && first.Response.Request != nil && first.Response.Request != first {
-		first = first.Response.Request
+	for first.Response != nil {
+		prev := first.Response.Request
+		if prev == nil || prev == first {
+			// A redirect whose chain is broken (a RoundTripper that does not
+			// set Response.Request): its origin is unknown, so it is not
+			// the first hop.
+			return false
+		}
+		first = prev
 	}
 	return originOf(first.URL) == originOf(req.URL)
 }

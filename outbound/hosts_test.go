@@ -138,6 +138,39 @@ func TestFirstHopComparesOriginsCanonically(t *testing.T) {
 	}
 }
 
+// TestRedirectWithBrokenChainGetsNoCredential follows a redirect through a
+// base RoundTripper that does not set Response.Request (mocks and caching
+// transports often don't): where the redirect came from is unknown, so no
+// credential goes with it.
+func TestRedirectWithBrokenChainGetsNoCredential(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[string]string{}
+	base := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		mu.Lock()
+		seen[r.URL.Host] = r.Header.Get("Authorization") + "|" + r.Header.Get("X-Api-Key")
+		mu.Unlock()
+		resp := &http.Response{StatusCode: http.StatusOK, Header: http.Header{}, Body: http.NoBody}
+		if r.URL.Host == "api.example" {
+			resp.StatusCode = http.StatusFound
+			resp.Header.Set("Location", "https://evil.example/landing")
+		}
+		return resp, nil // Request deliberately left nil
+	})
+	src := NewSource(FetcherFunc(func(context.Context) (Token, error) { return Token{Value: "tok"}, nil }), nil)
+	client := &http.Client{Transport: Chain(base, Header("X-Api-Key", "key"), Bearer(src))}
+	resp, err := client.Get("https://api.example/start")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got := seen["api.example"]; got != "Bearer tok|key" {
+		t.Errorf("the API got %q, want both credentials", got)
+	}
+	if got, ok := seen["evil.example"]; !ok || got != "|" {
+		t.Errorf("the other host got %q (reached: %v), want no credential", got, ok)
+	}
+}
+
 func TestAllowHosts(t *testing.T) {
 	ok := roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		return &http.Response{StatusCode: 200, Body: http.NoBody, Request: r}, nil
