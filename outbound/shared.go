@@ -209,7 +209,7 @@ func (s *shared) fetchAndShare(ctx context.Context, release func()) (Token, erro
 		return tok, err
 	}
 	st := SharedToken{Token: tok, Fetched: fetched}
-	st.Token.Value = seal(s.aead, s.key, tok.Value)
+	st.Token.Value = seal(s.aead, associatedData(s.key, st), tok.Value)
 	s.remember(tok.Value, st.Token.Value)
 	bg := context.WithoutCancel(ctx)
 	go func() {
@@ -246,7 +246,7 @@ func (s *shared) load(ctx context.Context) (tok Token, fresh bool, usable time.T
 		return Token{}, false, time.Time{}, err
 	}
 	tok = st.Token
-	tok.Value, err = open(s.aead, s.key, st.Token.Value)
+	tok.Value, err = open(s.aead, associatedData(s.key, st), st.Token.Value)
 	if err == nil && !headerSafe(tok.Value) {
 		err = errBadValue
 	}

@@ -448,6 +448,25 @@ func TestSharedEncryption(t *testing.T) {
 			synctest.Wait()
 			_ = st.Save(t.Context(), "k", stored) // restore the sealed one
 		}
+		// The fields stored beside the sealed value are bound to it: a writer
+		// without the key cannot stretch the token's life or change its
+		// scheme.
+		for name, tamper := range map[string]func(*outbound.SharedToken){
+			"stretched expiry":   func(st *outbound.SharedToken) { st.Token.Expiry = st.Token.Expiry.AddDate(100, 0, 0) },
+			"other scheme":       func(st *outbound.SharedToken) { st.Token.Type = "Basic" },
+			"younger fetch time": func(st *outbound.SharedToken) { st.Fetched = st.Fetched.Add(30 * time.Minute) },
+		} {
+			forged := stored
+			tamper(&forged)
+			_ = st.Save(t.Context(), "k", forged)
+			before := p.n.Load()
+			got, err := outbound.Shared(p, st, "k", &outbound.SharedOptions{EncryptionKey: key1}).Fetch(t.Context())
+			if err != nil || got.Value == tok.Value || got.Type == "Basic" || p.n.Load() != before+1 {
+				t.Errorf("%s: got %q (%q), %v after %d fetches; want a new token from the provider", name, got.Value, got.Type, err, p.n.Load()-before)
+			}
+			synctest.Wait()
+			_ = st.Save(t.Context(), "k", stored)
+		}
 		// A replica with the key refuses a plaintext token planted in the store.
 		_ = st.Save(t.Context(), "k", outbound.SharedToken{Token: outbound.Token{Value: "planted", Expiry: time.Now().Add(time.Hour)}})
 		if got, _ := a.Fetch(t.Context()); got.Value == "planted" {

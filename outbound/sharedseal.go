@@ -6,7 +6,9 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // sealedPrefix marks a sealed stored value, so that a process without the
@@ -32,7 +34,22 @@ func newAEAD(key []byte) (cipher.AEAD, error) {
 	return cipher.NewGCM(block)
 }
 
-// seal returns the stored form of value under key name ad.
+// associatedData binds a sealed value to its store key and to the stored
+// fields around it (scheme, expiry, fetch time), so that a writer without the
+// key can neither move the value to another credential nor stretch its life
+// or change its scheme: any of these makes it fail to open.
+func associatedData(key string, st SharedToken) string {
+	nanos := func(t time.Time) int64 {
+		if t.IsZero() {
+			return 0
+		}
+		return t.UnixNano()
+	}
+	return key + "\x00" + st.Token.Type + "\x00" + strconv.FormatInt(nanos(st.Token.Expiry), 10) +
+		"\x00" + strconv.FormatInt(nanos(st.Fetched), 10)
+}
+
+// seal returns the stored form of value under associated data ad.
 func seal(aead cipher.AEAD, ad, value string) string {
 	if aead == nil {
 		return value
