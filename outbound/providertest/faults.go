@@ -101,6 +101,7 @@ func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, f fault) {
 		case <-r.Context().Done():
 		case <-s.closed:
 		}
+		abortResponse()
 	case faultGarbage:
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(s.p.successStatus)
@@ -117,3 +118,10 @@ func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, f fault) {
 		s.p.writeError(w, f.status, code, "falha injetada pelo providertest: "+http.StatusText(f.status))
 	}
 }
+
+// abortResponse ends a held request with no answer at all: the connection
+// is closed without a status line. Returning from the handler instead would
+// send an implicit empty 200, which a client that cancelled at the same
+// instant can still read as a success (net/http's transport returns a
+// response that arrives while it is tearing the connection down).
+func abortResponse() { panic(http.ErrAbortHandler) }

@@ -296,7 +296,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	// endpoint, or the API itself when there is none.
 	if isToken || s.p.tokenPath == "" {
 		if !s.delay(r.Context()) {
-			return
+			abortResponse()
 		}
 		if f, ok := s.takeFault(); ok {
 			s.serveFault(w, r, f)
