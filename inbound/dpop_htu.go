@@ -11,7 +11,8 @@ import (
 // normalisation of RFC 3986 §6.2.2 and §6.2.3): scheme and host in lower
 // case, the scheme's default port dropped, an empty path as "/", percent
 // escapes of unreserved characters decoded and the others in upper case,
-// and no query or fragment. ok is false for anything but an absolute http or
+// dot segments removed ("/a/./b/../c" is "/a/c"), and no query or
+// fragment. ok is false for anything but an absolute http or
 // https URI without user information.
 func normalizeHTU(s string) (string, bool) {
 	u, err := url.Parse(s)
@@ -36,7 +37,7 @@ func normalizeHTU(s string) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	return scheme + "://" + host + path, true
+	return scheme + "://" + host + removeDotSegments(path), true
 }
 
 // normalizePath decodes percent escapes of unreserved characters and upper-
@@ -71,6 +72,37 @@ func normalizePath(p string) (string, bool) {
 		i += 2
 	}
 	return b.String(), true
+}
+
+// removeDotSegments applies RFC 3986 §5.2.4 to an absolute path whose
+// unreserved escapes are already decoded (so "%2E" has become "."): "." and
+// ".." segments go, a ".." taking the segment before it along, and never
+// above the root. An escaped slash ("%2F") stays inside its segment.
+func removeDotSegments(p string) string {
+	if !strings.Contains(p, ".") {
+		return p
+	}
+	segs := strings.Split(p[1:], "/")
+	out := make([]string, 0, len(segs))
+	for i, s := range segs {
+		last := i == len(segs)-1
+		switch s {
+		case ".":
+			if last {
+				out = append(out, "") // "/a/." is "/a/"
+			}
+		case "..":
+			if len(out) > 0 {
+				out = out[:len(out)-1]
+			}
+			if last {
+				out = append(out, "") // "/a/b/.." is "/a/"
+			}
+		default:
+			out = append(out, s)
+		}
+	}
+	return "/" + strings.Join(out, "/")
 }
 
 func unhex(c byte) int {

@@ -371,6 +371,12 @@ func TestDPoPHTUNormalised(t *testing.T) {
 		{"origin behind a proxy", "http://10.0.0.1:8080/p", "https://api.example/p", "https://api.example", true},
 		{"origin refuses the inner URL", "http://10.0.0.1:8080/p", "http://10.0.0.1:8080/p", "https://api.example", false},
 		{"userinfo", "https://api.example/p", "https://u@api.example/p", "", false},
+		{"dot segments in htu", "https://api.example/v1/pay", "https://api.example/v1/./x/../pay", "", true},
+		{"dot segments in request", "https://api.example/v1/x/../pay", "https://api.example/v1/pay", "", true},
+		{"escaped dots", "https://api.example/v1/pay", "https://api.example/v1/x/%2E%2e/pay", "", true},
+		{"dots cannot climb above root", "https://api.example/pay", "https://api.example/../../pay", "", true},
+		{"dot segments elsewhere", "https://api.example/v1/pay", "https://api.example/v1/pay/../other", "", false},
+		{"escaped slash is no separator", "https://api.example/a/pay", "https://api.example/a%2Fb/../pay", "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -385,6 +391,26 @@ func TestDPoPHTUNormalised(t *testing.T) {
 				t.Fatalf("err = %v, want ok=%v", err, tt.ok)
 			}
 		})
+	}
+}
+
+func TestRemoveDotSegments(t *testing.T) {
+	// RFC 3986 §5.2.4 and §5.4's examples, as absolute paths.
+	for in, want := range map[string]string{
+		"/a/b/c/./../../g":    "/a/g",
+		"/mid/content=5/../6": "/mid/6",
+		"/a/b/c/.":            "/a/b/c/",
+		"/a/b/c/..":           "/a/b/",
+		"/..":                 "/",
+		"/.":                  "/",
+		"/../../g":            "/g",
+		"/a//../b":            "/a/b",
+		"/a/.b/..c/b..":       "/a/.b/..c/b..",
+		"/":                   "/",
+	} {
+		if got := removeDotSegments(in); got != want {
+			t.Errorf("removeDotSegments(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 
