@@ -32,7 +32,10 @@
 // token was stale. It carries the source, the outcome and, on failure, the
 // error's kind (error.type, also the span status) and the provider's HTTP
 // status; never the error's text, which may quote a provider's body, and
-// never a token or credential.
+// never a token or credential. The span starts with the fetch (through
+// SourceOptions.FetchContext), so the token request's own spans, from an
+// http.Client instrumented with otelhttp or a Redis client's tracing, are
+// its children.
 //
 // Hooks run on the fetching goroutine or the request path: recording costs
 // one counter update with a precomputed attribute set. A fresh token still

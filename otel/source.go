@@ -43,10 +43,29 @@ func (t *Telemetry) Source(name string, o *outbound.SourceOptions) *outbound.Sou
 		c = *o
 	}
 	r := t.newSourceRecorder(name)
+	c.FetchContext = chainContext(r.fetchContext, c.FetchContext)
 	c.OnFetch = Chain(r.onFetch, c.OnFetch)
 	c.OnWait = Chain(r.onWait, c.OnWait)
 	return &c
 }
+
+// chainContext composes SourceOptions.FetchContext hooks: each gets the
+// context the one before it returned (nil keeps it).
+func chainContext(a, b func(context.Context, bool) context.Context) func(context.Context, bool) context.Context {
+	if b == nil {
+		return a
+	}
+	return func(ctx context.Context, background bool) context.Context {
+		if c := a(ctx, background); c != nil {
+			ctx = c
+		}
+		return b(ctx, background)
+	}
+}
+
+// fetchSpanKey marks, in a fetch's context, the span that fetchContext
+// started for it (the context may also hold the caller's span).
+type fetchSpanKey struct{}
 
 // sourceRecorder holds one Source's precomputed attribute options (as
 // slices, passed on with ... without an allocation).
@@ -93,21 +112,35 @@ func (r *sourceRecorder) onFetch(ev outbound.FetchEvent) {
 	r.span(ctx, ev, outcome)
 }
 
-// span records the fetch as a finished span: a child of the caller's span,
+// fetchContext starts the fetch's span as the fetch starts, so that the
+// token request's own spans are its children: a child of the caller's span,
 // or for a background refresh a root span linked to the caller's span.
-func (r *sourceRecorder) span(ctx context.Context, ev outbound.FetchEvent, outcome string) {
-	opts := []trace.SpanStartOption{
-		trace.WithTimestamp(ev.Start),
-		trace.WithSpanKind(trace.SpanKindInternal),
-		trace.WithAttributes(r.source, AttrOutcome.String(outcome), AttrBackground.Bool(ev.Background)),
-	}
-	if ev.Background {
+func (r *sourceRecorder) fetchContext(ctx context.Context, background bool) context.Context {
+	ctx, span := r.startSpan(ctx, background)
+	return context.WithValue(ctx, fetchSpanKey{}, span)
+}
+
+func (r *sourceRecorder) startSpan(ctx context.Context, background bool, opts ...trace.SpanStartOption) (context.Context, trace.Span) {
+	opts = append(opts, trace.WithSpanKind(trace.SpanKindInternal),
+		trace.WithAttributes(r.source, AttrBackground.Bool(background)))
+	if background {
 		opts = append(opts, trace.WithNewRoot())
 		if sc := trace.SpanContextFromContext(ctx); sc.IsValid() {
 			opts = append(opts, trace.WithLinks(trace.Link{SpanContext: sc}))
 		}
 	}
-	_, span := r.t.tracer.Start(ctx, FetchSpan, opts...)
+	return r.t.tracer.Start(ctx, FetchSpan, opts...)
+}
+
+// span ends the fetch's span with its outcome. A fetch whose span was not
+// started by fetchContext (options that kept OnFetch but lost FetchContext)
+// gets one recorded after the fact, with the fetch's times.
+func (r *sourceRecorder) span(ctx context.Context, ev outbound.FetchEvent, outcome string) {
+	span, started := ctx.Value(fetchSpanKey{}).(trace.Span)
+	if !started {
+		_, span = r.startSpan(ctx, ev.Background, trace.WithTimestamp(ev.Start))
+	}
+	span.SetAttributes(AttrOutcome.String(outcome))
 	if ev.Phase == outbound.FetchFailed {
 		kind := ErrorType(ev.Err)
 		span.SetAttributes(AttrErrorType.String(kind),
@@ -122,6 +155,10 @@ func (r *sourceRecorder) span(ctx context.Context, ev outbound.FetchEvent, outco
 		span.SetStatus(codes.Error, kind)
 	} else if !ev.Expiry.IsZero() {
 		span.SetAttributes(attribute.String("gatehouse.token.expiry", ev.Expiry.UTC().Format(time.RFC3339)))
+	}
+	if started {
+		span.End()
+		return
 	}
 	span.End(trace.WithTimestamp(ev.Start.Add(ev.Duration)))
 }

@@ -43,9 +43,11 @@ func TestSource(t *testing.T) {
 		TokenField: "token", TypeField: "type", ExpiresInField: "expireIn",
 		Statuses: []int{http.StatusCreated}, Client: fake.Client(), Now: clk.Now,
 	}
+	tracer := h.tp.Tracer("test")
+	// The token requests are traced, as otelhttp would trace them.
+	fetcher.Client = &http.Client{Transport: tracedTransport{tracer, fake.Client().Transport}}
 	src := outbound.NewSource(fetcher,
 		h.tel.Source("divipay", &outbound.SourceOptions{Now: clk.Now, MinBackoff: time.Second, OnFetch: userHook}))
-	tracer := h.tp.Tracer("test")
 	var tokens []string
 	token := func(name string, wantErr bool) trace.SpanContext {
 		t.Helper()
@@ -93,15 +95,24 @@ func TestSource(t *testing.T) {
 	}
 
 	// The spans: one per fetch, a child of the waiting request, or a root
-	// linked to the request that found the token stale.
-	var fetchSpans []sdktrace.ReadOnlySpan
+	// linked to the request that found the token stale; each token
+	// request's span is the child of its fetch's span.
+	var fetchSpans, httpSpans []sdktrace.ReadOnlySpan
 	for _, s := range h.spans.Ended() {
-		if s.Name() == gatehouseotel.FetchSpan {
+		switch s.Name() {
+		case gatehouseotel.FetchSpan:
 			fetchSpans = append(fetchSpans, s)
+		case "HTTP POST":
+			httpSpans = append(httpSpans, s)
 		}
 	}
-	if len(fetchSpans) != 4 {
-		t.Fatalf("%d fetch spans, want 4", len(fetchSpans))
+	if len(fetchSpans) != 4 || len(httpSpans) != 4 {
+		t.Fatalf("%d fetch spans and %d token request spans, want 4 of each", len(fetchSpans), len(httpSpans))
+	}
+	for i, hs := range httpSpans {
+		if !hs.Parent().Equal(fetchSpans[i].SpanContext()) {
+			t.Errorf("token request %d: parent %v, want fetch span %v", i, hs.Parent().SpanID(), fetchSpans[i].SpanContext().SpanID())
+		}
 	}
 	for i, want := range []struct {
 		parent, link trace.SpanContext
@@ -166,4 +177,17 @@ func TestFetchSpanNoSecret(t *testing.T) {
 		}
 	}
 	noSecret(t, spans, secret)
+}
+
+// tracedTransport gives each request a client span, as otelhttp's
+// Transport does.
+type tracedTransport struct {
+	tracer trace.Tracer
+	next   http.RoundTripper
+}
+
+func (t tracedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	ctx, span := t.tracer.Start(r.Context(), "HTTP "+r.Method, trace.WithSpanKind(trace.SpanKindClient))
+	defer span.End()
+	return t.next.RoundTrip(r.WithContext(ctx))
 }

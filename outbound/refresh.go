@@ -19,6 +19,11 @@ func (s *Source) fetch(ctx context.Context, background bool) (*entry, error) {
 	if background {
 		s.background.Add(1)
 	}
+	if s.fetchCtx != nil {
+		if c := s.fetchCtx(ctx, background); c != nil {
+			ctx = c
+		}
+	}
 	start := time.Now()
 	s.emit(FetchEvent{Phase: FetchStarted, Context: ctx, Background: background, Start: start})
 

@@ -61,6 +61,14 @@ type SourceOptions struct {
 	// logs and metrics. It is called from the fetching goroutine and must not
 	// block. The event never holds the token's value.
 	OnFetch func(FetchEvent)
+	// FetchContext, if set, is called as a fetch starts, before OnFetch,
+	// with the context the fetch runs on (see FetchEvent.Context). The
+	// context it returns replaces it: the Fetcher runs on it and every
+	// FetchEvent of that fetch carries it. A tracer starts the fetch's span
+	// here, so that the token request's own spans (an instrumented
+	// http.Client, a store's commands) are its children; nil keeps the
+	// context. It is called from the fetching goroutine and must not block.
+	FetchContext func(ctx context.Context, background bool) context.Context
 	// OnWait, if set, is called when a Token call finds no usable token and
 	// waits for a fetch (or gets the last failure at once, during backoff):
 	// the calls SourceStats.Waits counts. Token calls that find a usable
@@ -147,6 +155,7 @@ type Source struct {
 	minBackoff   time.Duration
 	maxBackoff   time.Duration
 	onFetch      func(FetchEvent)
+	fetchCtx     func(context.Context, bool) context.Context
 	onWait       func(WaitEvent)
 	// invalid is the configuration error found by NewSource; Token returns
 	// it and never fetches.
@@ -252,6 +261,7 @@ func NewSource(f Fetcher, opts *SourceOptions) *Source {
 		minBackoff:   positiveOr(o.MinBackoff, DefaultMinBackoff),
 		maxBackoff:   positiveOr(o.MaxBackoff, DefaultMaxBackoff),
 		onFetch:      o.OnFetch,
+		fetchCtx:     o.FetchContext,
 		onWait:       o.OnWait,
 	}
 	if s.now == nil {

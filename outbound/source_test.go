@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -428,6 +429,52 @@ func TestSourceOnFetch(t *testing.T) {
 	defer mu.Unlock()
 	if len(phases) != 2 || phases[0] != FetchStarted || phases[1] != FetchSucceeded {
 		t.Fatalf("phases = %v", phases)
+	}
+}
+
+type fetchCtxKey struct{}
+
+// TestSourceFetchContext checks that FetchContext's context is the one the
+// Fetcher runs on and the one every FetchEvent of the fetch carries, that it
+// still holds the caller's values, and that nil keeps the context.
+func TestSourceFetchContext(t *testing.T) {
+	type callerKey struct{}
+	for _, replace := range []bool{true, false} {
+		var mu sync.Mutex
+		var seen []string
+		note := func(where string, ctx context.Context) {
+			mu.Lock()
+			defer mu.Unlock()
+			v, _ := ctx.Value(fetchCtxKey{}).(string)
+			c, _ := ctx.Value(callerKey{}).(string)
+			seen = append(seen, where+":"+v+":"+c)
+		}
+		clk := newClock()
+		src := NewSource(FetcherFunc(func(ctx context.Context) (Token, error) {
+			note("fetcher", ctx)
+			return Token{Value: "v", Expiry: clk.Now().Add(time.Hour)}, nil
+		}), &SourceOptions{Now: clk.Now,
+			FetchContext: func(ctx context.Context, background bool) context.Context {
+				if background {
+					t.Error("a first fetch reported as background")
+				}
+				if !replace {
+					return nil
+				}
+				return context.WithValue(ctx, fetchCtxKey{}, "span")
+			},
+			OnFetch: func(ev FetchEvent) { note(ev.Phase.String(), ev.Context) }})
+		if _, err := src.Token(context.WithValue(context.Background(), callerKey{}, "req-1")); err != nil {
+			t.Fatal(err)
+		}
+		v := ""
+		if replace {
+			v = "span"
+		}
+		want := []string{"started:" + v + ":req-1", "fetcher:" + v + ":req-1", "succeeded:" + v + ":req-1"}
+		if !slices.Equal(seen, want) {
+			t.Fatalf("replace=%v: seen %v, want %v", replace, seen, want)
+		}
 	}
 }
 
