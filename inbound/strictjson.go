@@ -247,15 +247,20 @@ func (r *jsonReader) obj() (any, error) {
 	r.pos++ // '{'
 	m := make(map[string]any)
 	err := r.members(func(name string) error {
-		if _, dup := m[name]; dup {
+		v, err := r.value()
+		if err != nil {
+			return err
+		}
+		// A duplicate is found by the insertion itself: one hash of the
+		// name, not a lookup and then an insertion.
+		n := len(m)
+		if m[name] = v; len(m) == n {
 			return errJSONDuplicate
 		}
-		v, err := r.value()
-		m[name] = v
 		if r.capture && r.depth == 1 {
 			r.reg.capture(name, v)
 		}
-		return err
+		return nil
 	})
 	r.depth--
 	if err != nil {
