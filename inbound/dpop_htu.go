@@ -2,6 +2,7 @@ package inbound
 
 import (
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 )
@@ -28,6 +29,10 @@ func normalizeHTU(s string) (string, bool) {
 		return "", false
 	}
 	if strings.Contains(host, ":") {
+		// Only an IPv6 literal, without a zone, has colons in its host.
+		if a, err := netip.ParseAddr(host); err != nil || !a.Is6() || a.Zone() != "" {
+			return "", false
+		}
 		host = "[" + host + "]"
 	}
 	if port != "" && !(scheme == "https" && port == "443") && !(scheme == "http" && port == "80") {

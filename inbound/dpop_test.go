@@ -414,6 +414,22 @@ func TestRemoveDotSegments(t *testing.T) {
 	}
 }
 
+func TestNormalizeHTUHosts(t *testing.T) {
+	for in, want := range map[string]string{
+		"http://[::1]:80/p":           "http://[::1]/p",
+		"https://[2001:DB8::1]:8443/": "https://[2001:db8::1]:8443/",
+		"https://10.0.0.1:443":        "https://10.0.0.1/",
+		"HTTP://::":                   "", // colons in a host that is no IPv6 literal
+		"http://[fe80::1%25eth0]/p":   "", // a zone
+		"http://[::ffff:10.0.0.1]/p":  "http://[::ffff:10.0.0.1]/p",
+	} {
+		got, ok := normalizeHTU(in)
+		if got != want || ok != (want != "") {
+			t.Errorf("normalizeHTU(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+}
+
 func TestDPoPConfigErrors(t *testing.T) {
 	for name, o := range map[string]DPoPOptions{
 		"HS256":        {Algorithms: []string{"HS256"}},
@@ -499,6 +515,40 @@ func FuzzPoPAuthorization(f *testing.F) {
 		}
 		if tok == "" || tok != strings.Trim(tok, " \t") || !strings.Contains(first, tok) {
 			t.Fatalf("token %q from %q", tok, first)
+		}
+	})
+}
+
+// FuzzNormalizeHTU checks the invariants the htu comparison rests on, for
+// any string a proof may carry: normalising twice changes nothing (so a
+// proof's htu and a request's URI meet in one form), and a normalised URI
+// has no dot segment, query or fragment left.
+func FuzzNormalizeHTU(f *testing.F) {
+	for _, s := range []string{
+		"https://api.example/v1/pay", "HTTPS://API.Example:443/a%7eb", "https://api.example/a/./b/../c",
+		"http://[::1]:8080/x/%2E%2e/y", "https://api.example/../../p?q=1#f", "https://api.example/a%2Fb/..",
+		"https://u@api.example/", "ftp://api.example/", "/relative",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n, ok := normalizeHTU(s)
+		if !ok {
+			return
+		}
+		again, ok := normalizeHTU(n)
+		if !ok || again != n {
+			t.Fatalf("normalizeHTU(%q) = %q, but normalizing that gives %q, %v", s, n, again, ok)
+		}
+		path := n[strings.Index(n, "://")+3:]
+		path = path[strings.IndexByte(path, '/'):]
+		for _, seg := range strings.Split(path, "/") {
+			if seg == "." || seg == ".." {
+				t.Fatalf("normalizeHTU(%q) = %q keeps a dot segment", s, n)
+			}
+		}
+		if strings.ContainsAny(n, "?#") {
+			t.Fatalf("normalizeHTU(%q) = %q keeps a query or fragment", s, n)
 		}
 	})
 }
