@@ -84,7 +84,7 @@ func normalizePath(p string) (string, bool) {
 // ".." segments go, a ".." taking the segment before it along, and never
 // above the root. An escaped slash ("%2F") stays inside its segment.
 func removeDotSegments(p string) string {
-	if !strings.Contains(p, ".") {
+	if !strings.Contains(p, "/.") { // every segment follows a slash
 		return p
 	}
 	segs := strings.Split(p[1:], "/")
