@@ -9,7 +9,8 @@ import (
 // MemoryStore returns a Store that keeps tokens in this process's memory:
 // for tests, and for several Sources of one process that use one credential
 // (which then make one token request per lifetime between them). It watches
-// keys, and reads its expiries and leases on time.Now.
+// keys, and reads its expiries and leases on time.Now. A lease asked for with
+// a ttl that is not positive expires at once.
 func MemoryStore() Store {
 	return &memStore{keys: make(map[string]*memKey)}
 }
@@ -91,7 +92,8 @@ func (m *memStore) Lease(ctx context.Context, key string, ttl time.Duration) (fu
 	defer m.mu.Unlock()
 	k := m.get(key)
 	now := time.Now()
-	if k.owner != 0 && now.Before(k.leaseUntil) {
+	// A lease with more left than ttl is broken (see Store.Lease): taken.
+	if k.owner != 0 && now.Before(k.leaseUntil) && k.leaseUntil.Sub(now) <= ttl {
 		return nil, false, nil
 	}
 	m.owners++

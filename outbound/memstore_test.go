@@ -81,6 +81,24 @@ func TestMemoryStore(t *testing.T) {
 	})
 }
 
+// A lease with more left than the ttl asked for is broken, and taken.
+func TestMemoryStoreBrokenLease(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		st := outbound.MemoryStore()
+		if _, ok, _ := st.Lease(t.Context(), "k", time.Hour); !ok {
+			t.Fatal("first lease refused")
+		}
+		rel, ok, _ := st.Lease(t.Context(), "k", 30*time.Second)
+		if !ok {
+			t.Fatal("a lease with an hour left refused a 30s taker: want it replaced")
+		}
+		defer rel()
+		if _, ok, _ := st.Lease(t.Context(), "k", 30*time.Second); ok {
+			t.Error("the replacing lease was not held")
+		}
+	})
+}
+
 func TestSharedEventKindString(t *testing.T) {
 	want := []string{"hit", "miss", "lease_won", "lease_waited", "store_error", "local_fallback"}
 	for i, w := range want {
@@ -122,12 +140,6 @@ func TestSharedOptionsValidate(t *testing.T) {
 			}
 		})
 	}
-	defer func() {
-		if recover() == nil {
-			t.Error("Shared accepted a 16-byte key")
-		}
-	}()
-	outbound.Shared(outbound.FetcherFunc(nil), outbound.MemoryStore(), "k", &outbound.SharedOptions{EncryptionKey: make([]byte, 16)})
 }
 
 // SharedOptions never prints its EncryptionKey, also nested in JSON or slog.

@@ -10,11 +10,9 @@ import (
 	"time"
 )
 
-// fetch runs inside the singleflight group.
-func (s *Source) fetch(ctx context.Context, background bool) (*entry, error) {
-	if e, err, done := s.nothingToFetch(); done {
-		return e, err
-	}
+// run makes flight fl's fetch, publishes its outcome (a new token, or a
+// failure and its backoff) and then wakes the flight's waiters.
+func (s *Source) run(fl *flight, ctx context.Context, background bool) {
 	s.fetches.Add(1)
 	if background {
 		s.background.Add(1)
@@ -26,67 +24,52 @@ func (s *Source) fetch(ctx context.Context, background bool) (*entry, error) {
 	}
 	start := time.Now()
 	s.emit(FetchEvent{Phase: FetchStarted, Context: ctx, Background: background, Start: start})
+	e, f := s.fetch(ctx)
+	if f != nil {
+		s.failures.Add(1)
+	}
+	s.mu.Lock()
+	if f == nil {
+		s.cur.Store(e)
+	}
+	s.fail.Store(f)
+	s.flight.Store(nil)
+	s.mu.Unlock()
 
-	fctx, cancel := context.WithTimeout(ctx, s.fetchTimeout)
-	tok, err := s.f.Fetch(fctx)
-	cancel()
+	ev := FetchEvent{Phase: FetchSucceeded, Context: ctx, Background: background, Start: start, Duration: time.Since(start)}
+	if f != nil {
+		ev.Phase, ev.Err, ev.Backoff = FetchFailed, f.err, f.until.Sub(f.at)
+		fl.err = f.err
+	} else {
+		ev.Expiry = e.tok.Expiry
+		fl.e = e
+	}
+	s.emit(ev)
+	close(fl.done)
+}
+
+// fetch calls the Fetcher, bounded by FetchTimeout, and checks the token.
+func (s *Source) fetch(ctx context.Context) (*entry, *failure) {
+	ctx, cancel := context.WithTimeout(ctx, s.fetchTimeout)
+	defer cancel()
+	var (
+		tok    Token
+		issued time.Time
+		err    error
+	)
+	if rf, ok := s.f.(ruleFetcher); ok {
+		tok, issued, err = rf.fetchRule(ctx, s.rule)
+	} else {
+		tok, err = s.f.Fetch(ctx)
+	}
 	now := s.now()
 	if err == nil {
 		err = checkArrival(tok, now)
 	}
 	if err != nil {
-		s.failures.Add(1)
-		f := s.newFailure(err, now)
-		s.publish(nil, f)
-		s.emit(FetchEvent{Phase: FetchFailed, Context: ctx, Background: background, Start: start,
-			Duration: time.Since(start), Err: err, Backoff: f.until.Sub(f.at)})
-		return nil, err
+		return nil, s.newFailure(err, now)
 	}
-	e := s.newEntry(tok, now)
-	s.publish(e, nil)
-	s.emit(FetchEvent{Phase: FetchSucceeded, Context: ctx, Background: background, Start: start,
-		Duration: time.Since(start), Expiry: tok.Expiry})
-	return e, nil
-}
-
-// nothingToFetch ends a flight at once when a flight that ended just before
-// it started stored a fresh token, or a failure whose backoff still runs.
-func (s *Source) nothingToFetch() (*entry, error, bool) {
-	s.end.Lock()
-	defer s.end.Unlock()
-	now := s.now()
-	if e := s.cur.Load(); e != nil && e.state(now.Sub(s.base)) == fresh {
-		s.endFlight()
-		return e, nil, true
-	}
-	if f := s.fail.Load(); f.holds(now) {
-		s.endFlight()
-		return nil, f.err, true
-	}
-	return nil, nil, false
-}
-
-// publish makes a flight's outcome visible: a new token, or a failure. The
-// flight is first forgotten and refreshing cleared, so that a caller who
-// finds the new token already stale starts a refresh of its own, rather than
-// joining this finished flight or being turned away by the flag.
-func (s *Source) publish(e *entry, f *failure) {
-	s.end.Lock()
-	defer s.end.Unlock()
-	s.endFlight()
-	if e != nil {
-		s.cur.Store(e)
-		s.fail.Store(nil)
-		return
-	}
-	s.fail.Store(f)
-}
-
-// endFlight must be called with s.end held. A flight started after it finds,
-// under s.end, what this one published.
-func (s *Source) endFlight() {
-	s.group.Forget(flightKey)
-	s.refreshing.Store(false)
+	return s.newEntry(tok, issued, now), nil
 }
 
 // checkArrival refuses a token that cannot be sent or is already expired.
@@ -114,9 +97,11 @@ func (s *Source) emit(ev FetchEvent) {
 	}
 }
 
-// newEntry computes tok's thresholds from now, the time it arrived, as
-// offsets from the Source's base (see Source.at).
-func (s *Source) newEntry(tok Token, now time.Time) *entry {
+// newEntry computes tok's thresholds by the Source's rule, as offsets from
+// its base (see Source.at). The lifetime counts from issued, when a Shared
+// fetcher reports that another process fetched the token earlier, and
+// otherwise from now, the token's arrival.
+func (s *Source) newEntry(tok Token, issued, now time.Time) *entry {
 	e := &entry{tok: tok, auth: []string{tok.Scheme() + " " + tok.Value}}
 	e.auth = e.auth[:1:1]
 	if tok.Expiry.IsZero() {
@@ -124,12 +109,14 @@ func (s *Source) newEntry(tok Token, now time.Time) *entry {
 		e.fetchedAt, e.freshUntil, e.staleUntil = math.MinInt64, math.MaxInt64, math.MaxInt64
 		return e
 	}
-	life := tok.Expiry.Sub(now)
-	ahead := min(s.refreshAhead, life/2)
-	margin := min(s.expiryMargin, life/10)
-	e.fetchedAt = now.Sub(s.base)
-	e.freshUntil = e.fetchedAt + life - ahead
-	e.staleUntil = e.fetchedAt + life - margin
+	var age time.Duration
+	if !issued.IsZero() && issued.Before(now) {
+		age = now.Sub(issued)
+	}
+	fresh, usable := s.rule.limits(tok.Expiry.Sub(now) + age)
+	e.fetchedAt = now.Sub(s.base) - age
+	e.freshUntil = e.fetchedAt + fresh
+	e.staleUntil = e.fetchedAt + usable
 	return e
 }
 

@@ -21,12 +21,15 @@ var errLeaseWait = errors.New("outbound: another process held the fetch lease wi
 // costs it one atomic load; only its fetches go to the store.
 //
 // A fetch loads the stored token and returns it if it is still fresh by the
-// Source's rule (see SharedOptions.RefreshAhead). Otherwise one process takes
-// the store's lease, fetches from the provider, returns the token to its
-// Source at once, and saves it and releases the lease without making its
-// callers wait. The others wait for that save (on Store.Watch, or polling)
-// for at most LeaseTTL and their ctx; meanwhile their Sources' callers keep
-// the still-usable token.
+// rule of the Source above: the Source hands the fetcher its RefreshAhead and
+// ExpiryMargin, and counts the token's lifetime from when the process that
+// fetched it did (SharedToken.Fetched), so that the Source and the store
+// agree on when a token turns stale. Otherwise one process takes the store's
+// lease, fetches from the provider, returns the token to its Source at once,
+// and saves it and releases the lease without making its callers wait. The
+// others wait for that save (on Store.Watch, or polling) for at most LeaseTTL
+// and their ctx; meanwhile their Sources' callers keep the still-usable
+// token.
 //
 // The store failing never fails a fetch whose provider is up: each store call
 // is bounded by StoreTimeout, and on an error the process fetches for itself
@@ -35,41 +38,62 @@ var errLeaseWait = errors.New("outbound: another process held the fetch lease wi
 //
 // When the Source above invalidates a token (an API answered 401), Shared
 // drops it from the store if it is still the stored one, and from then on
-// treats it as a miss, even before the drop completes.
+// treats it as a miss, even before the drop completes. It never goes back to
+// a token older than one it has already seen (see
+// SharedOptions.EncryptionKey).
 //
 // key must identify the credential (see CredentialKey) and never contain a
-// secret. Shared panics if f or st is nil, key is empty or opts is invalid
-// (see SharedOptions.Validate): programming errors, like NewSource's.
+// secret. If f or st is nil, key is empty, opts is invalid (see
+// SharedOptions.Validate) or st reports a configuration error of its own
+// (a Validate method, as redisstore's has), Shared reports all of it at once:
+// the Fetcher it returns never fetches, its Fetch and Validate return the
+// error (wrapping ErrInvalidConfig), and a Source above it returns that error
+// from every Token call. Call Validate on the result to fail at start-up.
 func Shared(f Fetcher, st Store, key string, opts *SharedOptions) Fetcher {
-	if f == nil || st == nil || key == "" {
-		panic("outbound: Shared with a nil Fetcher, a nil Store or an empty key")
-	}
-	if err := opts.Validate(); err != nil {
-		panic(err.Error())
-	}
 	var o SharedOptions
 	if opts != nil {
 		o = *opts
-	}
-	aead, err := newAEAD(o.EncryptionKey)
-	if err != nil {
-		panic("outbound: " + err.Error())
 	}
 	s := &shared{
 		f:            f,
 		st:           st,
 		key:          key,
 		leaseTTL:     positiveOr(o.LeaseTTL, DefaultLeaseTTL),
-		refreshAhead: positiveOr(o.RefreshAhead, DefaultRefreshAhead),
 		storeTimeout: positiveOr(o.StoreTimeout, DefaultStoreTimeout),
-		aead:         aead,
+		rule:         freshness{refreshAhead: positiveOr(o.RefreshAhead, DefaultRefreshAhead), expiryMargin: DefaultExpiryMargin},
 		now:          o.Now,
 		onEvent:      o.OnEvent,
 	}
 	if s.now == nil {
 		s.now = time.Now
 	}
+	if s.invalid = checkShared(f, st, key, opts); s.invalid != nil {
+		return s
+	}
+	// A 32-byte key always makes an AES-256-GCM (checked above).
+	s.aead, _ = newAEAD(o.EncryptionKey)
 	return s
+}
+
+// checkShared returns every configuration error of Shared's arguments,
+// joined, each wrapping ErrInvalidConfig.
+func checkShared(f Fetcher, st Store, key string, opts *SharedOptions) error {
+	var errs []error
+	if f == nil {
+		errs = append(errs, configError("Shared with a nil Fetcher"))
+	}
+	if st == nil {
+		errs = append(errs, configError("Shared with a nil Store"))
+	} else if v, ok := st.(interface{ Validate() error }); ok {
+		if err := v.Validate(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if key == "" {
+		errs = append(errs, configError("Shared with an empty key"))
+	}
+	errs = append(errs, opts.problems()...)
+	return errors.Join(errs...)
 }
 
 type shared struct {
@@ -77,11 +101,16 @@ type shared struct {
 	st           Store
 	key          string
 	leaseTTL     time.Duration
-	refreshAhead time.Duration
 	storeTimeout time.Duration
-	aead         cipher.AEAD
-	now          func() time.Time
-	onEvent      func(SharedEvent)
+	// rule judges stored tokens when Fetch is called directly; a Source
+	// above passes its own (see ruleFetcher).
+	rule    freshness
+	aead    cipher.AEAD
+	now     func() time.Time
+	onEvent func(SharedEvent)
+	// invalid is the configuration error found by Shared; Fetch returns it
+	// and never fetches.
+	invalid error
 
 	mu sync.Mutex
 	// last is the token this process got last, and its stored form (what
@@ -90,9 +119,13 @@ type shared struct {
 		digest [32]byte
 		stored string
 	}
-	// invalid holds the digests of the last invalidated values, which are
+	// newest is the issue time (SharedToken.Fetched) of the newest token
+	// this process has seen, capped at its own clock: a stored token issued
+	// before it has been rolled back and is a miss.
+	newest time.Time
+	// dropped holds the digests of the last invalidated values, which are
 	// misses from the moment Invalidate is called.
-	invalid [4][32]byte
+	dropped [4][32]byte
 	nextInv int
 }
 
@@ -103,25 +136,37 @@ type invalidator interface {
 }
 
 // Fetch returns a token that is fresh fleet-wide, fetching one from the
-// provider only if no other process is doing so.
+// provider only if no other process is doing so. Called directly (without a
+// Source above), it judges the stored token by SharedOptions.RefreshAhead and
+// DefaultExpiryMargin.
 func (s *shared) Fetch(ctx context.Context) (Token, error) {
-	tok, ok, usable, err := s.load(ctx)
+	tok, _, err := s.fetchRule(ctx, s.rule)
+	return tok, err
+}
+
+// fetchRule is Fetch by the rule r of the Source above; it also returns when
+// the token was issued.
+func (s *shared) fetchRule(ctx context.Context, r freshness) (Token, time.Time, error) {
+	if s.invalid != nil {
+		return Token{}, time.Time{}, s.invalid
+	}
+	l, err := s.load(ctx, r)
 	if err != nil {
 		return s.fallback(ctx, "load", err, 0)
 	}
-	if ok {
+	if l.fresh {
 		s.emit(SharedEvent{Kind: SharedHit})
-		return tok, nil
+		return l.tok, l.issued, nil
 	}
 	s.emit(SharedEvent{Kind: SharedMiss})
-	return s.leaseOrWait(ctx, usable)
+	return s.leaseOrWait(ctx, r, l.usable)
 }
 
 // leaseOrWait takes the lease and fetches, or waits for the holder's token,
 // retrying the lease on every signal and poll. usable is when the stale
 // token in the store (which the Source above may be serving) stops being
 // usable; zero if there is none.
-func (s *shared) leaseOrWait(ctx context.Context, usable time.Time) (Token, error) {
+func (s *shared) leaseOrWait(ctx context.Context, r freshness, usable time.Time) (Token, time.Time, error) {
 	start := s.now()
 	// Wait at most LeaseTTL, and at most half of what ctx leaves, so that
 	// a fetch of our own still fits when the holder never delivers; and at
@@ -144,13 +189,13 @@ func (s *shared) leaseOrWait(ctx context.Context, usable time.Time) (Token, erro
 	poll := min(max(s.leaseTTL/20, 5*time.Millisecond), 200*time.Millisecond)
 	for i := 0; ; i++ {
 		if i > 0 {
-			tok, ok, _, err := s.load(ctx)
+			l, err := s.load(ctx, r)
 			if err != nil {
 				return s.fallback(ctx, "load", err, s.now().Sub(start))
 			}
-			if ok {
+			if l.fresh {
 				s.emit(SharedEvent{Kind: SharedLeaseWaited, Waited: s.now().Sub(start)})
-				return tok, nil
+				return l.tok, l.issued, nil
 			}
 		}
 		release, won, err := s.lease(ctx)
@@ -160,10 +205,10 @@ func (s *shared) leaseOrWait(ctx context.Context, usable time.Time) (Token, erro
 		if won {
 			// Look once more: the previous holder may have saved and
 			// released between our load and our lease.
-			if tok, ok, _, err := s.load(ctx); err == nil && ok {
+			if l, err := s.load(ctx, r); err == nil && l.fresh {
 				go release()
 				s.emit(SharedEvent{Kind: SharedLeaseWaited, Waited: s.now().Sub(start)})
-				return tok, nil
+				return l.tok, l.issued, nil
 			}
 			return s.fetchAndShare(ctx, release)
 		}
@@ -178,7 +223,7 @@ func (s *shared) leaseOrWait(ctx context.Context, usable time.Time) (Token, erro
 			return s.fallback(ctx, "", errLeaseWait, waited)
 		}
 		if err := s.waitSignal(ctx, signals, min(poll, maxWait-waited)); err != nil {
-			return Token{}, err
+			return Token{}, time.Time{}, err
 		}
 	}
 }
@@ -198,7 +243,7 @@ func (s *shared) waitSignal(ctx context.Context, signals <-chan struct{}, d time
 
 // fetchAndShare fetches from the provider as the lease holder, and saves the
 // token and releases the lease in the background.
-func (s *shared) fetchAndShare(ctx context.Context, release func()) (Token, error) {
+func (s *shared) fetchAndShare(ctx context.Context, release func()) (Token, time.Time, error) {
 	s.emit(SharedEvent{Kind: SharedLeaseWon})
 	fetched := s.now()
 	tok, err := s.f.Fetch(ctx)
@@ -206,11 +251,14 @@ func (s *shared) fetchAndShare(ctx context.Context, release func()) (Token, erro
 		// Nothing worth sharing: let another process try. The Source above
 		// reports the failure.
 		go release()
-		return tok, err
+		return tok, fetched, err
 	}
 	st := SharedToken{Token: tok, Fetched: fetched}
 	st.Token.Value = seal(s.aead, associatedData(s.key, st), tok.Value)
 	s.remember(tok.Value, st.Token.Value)
+	s.mu.Lock()
+	s.newest = fetched // ours is the newest, even if the clock stepped back
+	s.mu.Unlock()
 	bg := context.WithoutCancel(ctx)
 	go func() {
 		defer release()
@@ -220,66 +268,109 @@ func (s *shared) fetchAndShare(ctx context.Context, release func()) (Token, erro
 			s.storeError("save", err)
 		}
 	}()
-	return tok, nil
+	return tok, fetched, nil
 }
 
 // fallback fetches for this process alone.
-func (s *shared) fallback(ctx context.Context, op string, err error, waited time.Duration) (Token, error) {
+func (s *shared) fallback(ctx context.Context, op string, err error, waited time.Duration) (Token, time.Time, error) {
 	if ctx.Err() != nil {
-		return Token{}, ctx.Err() // the caller gave up: not the store's fault
+		return Token{}, time.Time{}, ctx.Err() // the caller gave up: not the store's fault
 	}
 	if op != "" {
 		s.storeError(op, err)
 	}
 	s.emit(SharedEvent{Kind: SharedLocalFallback, Waited: waited, Err: err})
-	return s.f.Fetch(ctx)
+	tok, err := s.f.Fetch(ctx)
+	return tok, time.Time{}, err
 }
 
-// load returns the stored token if it is usable and fresh. For a stale one
-// it returns when that token stops being usable (Expiry less the Source's
-// default margin), for the waiting rule of leaseOrWait.
-func (s *shared) load(ctx context.Context) (tok Token, fresh bool, usable time.Time, err error) {
+// look is what load found in the store.
+type look struct {
+	tok    Token
+	issued time.Time
+	// fresh: tok is fresh by the rule. Otherwise usable is when the stale
+	// token in the store (which the Source above may be serving) stops
+	// being usable, or zero if there is none.
+	fresh  bool
+	usable time.Time
+}
+
+// load reads the stored token and judges it by r, its lifetime counted from
+// its Fetched time (from now, if that is unknown or ahead of this process's
+// clock).
+func (s *shared) load(ctx context.Context, r freshness) (look, error) {
 	lctx, cancel := context.WithTimeout(ctx, s.storeTimeout)
 	defer cancel()
 	st, ok, err := s.st.Load(lctx, s.key)
 	if err != nil || !ok {
-		return Token{}, false, time.Time{}, err
+		return look{}, err
 	}
-	tok = st.Token
+	tok, ok := s.accept(st)
+	if !ok {
+		return look{}, nil
+	}
+	l := look{tok: tok, issued: st.Fetched}
+	now := s.now()
+	if l.issued.IsZero() || l.issued.After(now) {
+		l.issued = now
+	}
+	if tok.Expiry.IsZero() {
+		l.fresh = true
+	} else {
+		fresh, usable := r.limits(tok.Expiry.Sub(l.issued))
+		l.fresh = now.Before(l.issued.Add(fresh))
+		l.usable = l.issued.Add(usable)
+	}
+	if l.fresh {
+		s.remember(tok.Value, st.Token.Value)
+	}
+	return l, nil
+}
+
+// accept opens a stored token and refuses what this process must not use: a
+// value that does not open or cannot be sent in a header, one it
+// invalidated, and one issued before the newest it has seen (put back by
+// someone who can write the store). Refusals other than invalidated values
+// are reported as a SharedMiss with the reason.
+func (s *shared) accept(st SharedToken) (Token, bool) {
+	tok := st.Token
+	var err error
 	tok.Value, err = open(s.aead, associatedData(s.key, st), st.Token.Value)
 	if err == nil && !headerSafe(tok.Value) {
 		err = errBadValue
 	}
+	if err == nil && s.invalidated(tok.Value) {
+		return Token{}, false
+	}
+	if err == nil {
+		err = s.see(st.Fetched)
+	}
 	if err != nil {
 		s.emit(SharedEvent{Kind: SharedMiss, Err: err})
-		return Token{}, false, time.Time{}, nil
+		return Token{}, false
 	}
-	if s.invalidated(tok.Value) {
-		return Token{}, false, time.Time{}, nil
-	}
-	if !s.fresh(tok, st.Fetched) {
-		life := tok.Expiry.Sub(st.Fetched)
-		if st.Fetched.IsZero() {
-			life = 0
-		}
-		return Token{}, false, tok.Expiry.Add(-min(DefaultExpiryMargin, life/10)), nil
-	}
-	s.remember(tok.Value, st.Token.Value)
-	return tok, true, time.Time{}, nil
+	return tok, true
 }
 
-// fresh applies the Source's rule: fresh until Expiry-min(RefreshAhead,
-// lifetime/2), the lifetime measured from when the token was fetched.
-func (s *shared) fresh(tok Token, fetched time.Time) bool {
-	if tok.Expiry.IsZero() {
-		return true
-	}
+// see records a stored token issued at fetched, or returns errRolledBack if
+// it is older than the newest seen. A token of unknown age (no Fetched) is
+// older than any. A fetch time ahead of this process's clock counts as now,
+// so that one process's fast clock cannot make the tokens of the others look
+// old.
+func (s *shared) see(fetched time.Time) error {
 	now := s.now()
-	if fetched.IsZero() || fetched.After(now) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.newest.IsZero() && fetched.Before(s.newest) {
+		return errRolledBack
+	}
+	if fetched.After(now) {
 		fetched = now
 	}
-	ahead := min(s.refreshAhead, tok.Expiry.Sub(fetched)/2)
-	return now.Before(tok.Expiry.Add(-ahead))
+	if fetched.After(s.newest) {
+		s.newest = fetched
+	}
+	return nil
 }
 
 func (s *shared) lease(ctx context.Context) (func(), bool, error) {
@@ -319,7 +410,7 @@ func (s *shared) invalidated(value string) bool {
 	d := sha256.Sum256([]byte(value))
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, v := range s.invalid {
+	for _, v := range s.dropped {
 		if v == d {
 			return true
 		}
@@ -330,10 +421,13 @@ func (s *shared) invalidated(value string) bool {
 // invalidate makes t a miss at once and drops it from the store if it is
 // still the stored token.
 func (s *shared) invalidate(t Token) {
+	if s.invalid != nil {
+		return
+	}
 	d := sha256.Sum256([]byte(t.Value))
 	s.mu.Lock()
-	s.invalid[s.nextInv] = d
-	s.nextInv = (s.nextInv + 1) % len(s.invalid)
+	s.dropped[s.nextInv] = d
+	s.nextInv = (s.nextInv + 1) % len(s.dropped)
 	stored := ""
 	if s.last.digest == d {
 		stored = s.last.stored
@@ -374,11 +468,13 @@ func (s *shared) Format(f fmt.State, _ rune) { _, _ = fmt.Fprint(f, s.String()) 
 // LogValue logs String.
 func (s *shared) LogValue() slog.Value { return slog.StringValue(s.String()) }
 
-// Validate is the wrapped Fetcher's Validate, if it has one, so that a
-// Source over a Shared fetcher still refuses an invalid configuration.
+// Validate returns Shared's configuration error, and the wrapped Fetcher's
+// Validate error if it has one, so that a Source over a Shared fetcher
+// refuses an invalid configuration.
 func (s *shared) Validate() error {
+	err := s.invalid
 	if v, ok := s.f.(interface{ Validate() error }); ok {
-		return v.Validate()
+		err = errors.Join(err, v.Validate())
 	}
-	return nil
+	return err
 }

@@ -398,7 +398,7 @@ func TestSharedDeadLeaseHolder(t *testing.T) {
 func TestSharedWaitHonoursContext(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		st := outbound.MemoryStore()
-		if _, ok, _ := st.Lease(t.Context(), "k", time.Minute); !ok {
+		if _, ok, _ := st.Lease(t.Context(), "k", outbound.DefaultLeaseTTL); !ok {
 			t.Fatal("lease")
 		}
 		f := outbound.Shared(&provider{life: time.Hour}, st, "k", nil)
@@ -597,7 +597,7 @@ func TestSharedSlowHolderCostsAFetchNotAWait(t *testing.T) {
 		// (expiry less a tenth of its life).
 		_ = st.Save(t.Context(), "k", outbound.SharedToken{
 			Token: outbound.Token{Value: "stale", Expiry: now.Add(800 * time.Millisecond)}, Fetched: now.Add(-1200 * time.Millisecond)})
-		if _, ok, _ := st.Lease(t.Context(), "k", time.Minute); !ok { // a holder that never delivers
+		if _, ok, _ := st.Lease(t.Context(), "k", outbound.DefaultLeaseTTL); !ok { // a holder that never delivers
 			t.Fatal("lease")
 		}
 		p := &provider{life: 2 * time.Second}

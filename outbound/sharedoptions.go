@@ -22,12 +22,18 @@ type SharedOptions struct {
 	// that dies holding it delays the others' next fetch by at most this
 	// long, and a process waits at most this long for another's fetch before
 	// fetching for itself. Zero means DefaultLeaseTTL (30 s); it should
-	// exceed the token endpoint's slowest answer.
+	// exceed the token endpoint's slowest answer. Give every process of a
+	// credential the same LeaseTTL: a lease left without an expiry, or with
+	// more of it left than the taker's LeaseTTL, is taken for broken (a
+	// writer's bug, or a process with a longer LeaseTTL) and replaced, so
+	// that it cannot stop the sharing for good.
 	LeaseTTL time.Duration
-	// RefreshAhead must be the SourceOptions.RefreshAhead of the Source above
-	// (zero means DefaultRefreshAhead): a stored token is fresh until
-	// Expiry-RefreshAhead, RefreshAhead capped at half the lifetime measured
-	// from SharedToken.Fetched.
+	// RefreshAhead is the freshness rule of a Shared fetcher called without
+	// a Source above it (zero means DefaultRefreshAhead): a stored token is
+	// fresh until Expiry-RefreshAhead, RefreshAhead capped at half the
+	// lifetime measured from SharedToken.Fetched. Under a Source, the
+	// Source's own RefreshAhead and ExpiryMargin apply and this is unused,
+	// so that the Source and the store never disagree on a token's state.
 	RefreshAhead time.Duration
 	// StoreTimeout bounds every call to the Store. A call that fails or
 	// times out makes the process fetch for itself, so a slow or dead store
@@ -41,6 +47,21 @@ type SharedOptions struct {
 	// key, or no encryption) is a miss and is fetched anew, never sent.
 	// Nil stores tokens in the clear: only for a store that is as private as
 	// the process's memory.
+	//
+	// The seal also binds the token's type, expiry and fetch time, so that
+	// someone who can write the store but has no key can neither forge a
+	// token, nor move one to another credential, nor stretch its life. What
+	// such a writer can do is put back an older sealed token of the same
+	// credential, still unexpired. A process never goes back to a token
+	// issued before the newest it has seen for its key, nor to one it
+	// invalidated after a 401: it takes such a token for a miss (a
+	// SharedMiss whose Err says so) and fetches anew. What remains: a
+	// process that has seen no token for the key yet (one just started)
+	// cannot tell an older token from the current one, and uses it until
+	// the API refuses it (Bearer then invalidates it) or it turns stale.
+	// Keep the store writable by the fleet alone. Clock skew between
+	// processes larger than the time between two fetches costs at most an
+	// extra fetch.
 	EncryptionKey []byte
 	// Now is the clock. Nil means time.Now.
 	Now func() time.Time
@@ -49,23 +70,29 @@ type SharedOptions struct {
 	OnEvent func(SharedEvent)
 }
 
-// Validate reports what is wrong with o (all of it at once), wrapping
-// ErrInvalidConfig. A nil o is valid.
+// Validate reports what is wrong with o (all of it at once, joined with
+// errors.Join, each wrapping ErrInvalidConfig). A nil o is valid.
 func (o *SharedOptions) Validate() error {
+	return errors.Join(o.problems()...)
+}
+
+func (o *SharedOptions) problems() []error {
 	if o == nil {
 		return nil
 	}
 	var errs []error
 	if n := len(o.EncryptionKey); n != 0 && n != 32 {
-		errs = append(errs, fmt.Errorf("EncryptionKey is %d bytes, AES-256 needs 32", n))
+		errs = append(errs, configError(fmt.Sprintf("SharedOptions.EncryptionKey is %d bytes, AES-256 needs 32", n)))
 	}
-	if o.LeaseTTL < 0 || o.RefreshAhead < 0 || o.StoreTimeout < 0 {
-		errs = append(errs, errors.New("negative duration"))
+	for _, d := range []struct {
+		name string
+		d    time.Duration
+	}{{"LeaseTTL", o.LeaseTTL}, {"RefreshAhead", o.RefreshAhead}, {"StoreTimeout", o.StoreTimeout}} {
+		if d.d < 0 {
+			errs = append(errs, configError("SharedOptions."+d.name+" is negative"))
+		}
 	}
-	if len(errs) == 0 {
-		return nil
-	}
-	return &Error{Op: "shared options", Err: fmt.Errorf("%w: %w", ErrInvalidConfig, errors.Join(errs...))}
+	return errs
 }
 
 // String describes o without its EncryptionKey.

@@ -20,6 +20,7 @@ var (
 	errNotSealed   = errors.New("outbound: stored token is not sealed and an EncryptionKey is set")
 	errOpen        = errors.New("outbound: stored token does not open with the EncryptionKey")
 	errBadValue    = errors.New("outbound: stored token value is empty or not a valid header value")
+	errRolledBack  = errors.New("outbound: stored token was issued before one this process has already seen (put back in the store?)")
 )
 
 // newAEAD returns AES-256-GCM for key, nil for no key.

@@ -8,8 +8,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"golang.org/x/sync/singleflight"
 )
 
 // Defaults of SourceOptions.
@@ -149,8 +147,7 @@ type SourceStats struct {
 type Source struct {
 	f            Fetcher
 	now          func() time.Time
-	refreshAhead time.Duration
-	expiryMargin time.Duration
+	rule         freshness
 	fetchTimeout time.Duration
 	minBackoff   time.Duration
 	maxBackoff   time.Duration
@@ -161,9 +158,14 @@ type Source struct {
 	// it and never fetches.
 	invalid error
 
-	cur        atomic.Pointer[entry]
-	fail       atomic.Pointer[failure]
-	refreshing atomic.Bool
+	cur  atomic.Pointer[entry]
+	fail atomic.Pointer[failure]
+	// mu is held to start a flight and to publish its outcome, so that a
+	// caller about to start one sees what the last one left. flight is the
+	// fetch in progress (nil if none): written under mu, read without it
+	// by callers with a stale token, to skip the lock while it runs.
+	mu     sync.Mutex
+	flight atomic.Pointer[flight]
 	// base is the Source's clock at creation. Token thresholds and
 	// lastInvalidate (when Invalidate last dropped a token, noInvalidate for
 	// never) are offsets from it. With the default clock (mono), offsets are
@@ -172,11 +174,6 @@ type Source struct {
 	base           time.Time
 	mono           bool
 	lastInvalidate atomic.Int64
-	// group deduplicates fetches. Each Source has its own group, so two
-	// Sources (two credentials) never share a flight.
-	group singleflight.Group
-	// end serialises the end of flights (see publish) with their start.
-	end sync.Mutex
 
 	fetches, failures, background, waits atomic.Int64
 }
@@ -187,10 +184,12 @@ const noInvalidate = math.MinInt64
 // Authorization header value.
 type entry struct {
 	tok Token
-	// fetchedAt is when the token was stored; freshUntil and staleUntil are
-	// the ends of its fresh and stale states. All three are offsets from the
-	// Source's base on its clock (see Source.at); a token that never expires
-	// has fetchedAt math.MinInt64 and the others math.MaxInt64.
+	// fetchedAt is when the token was issued (when it was stored, unless a
+	// Shared fetcher says another process fetched it earlier); freshUntil
+	// and staleUntil are the ends of its fresh and stale states. All three
+	// are offsets from the Source's base on its clock (see Source.at); a
+	// token that never expires has fetchedAt math.MinInt64 and the others
+	// math.MaxInt64.
 	fetchedAt, freshUntil, staleUntil time.Duration
 	// auth is the Authorization header value, built once per token; its
 	// capacity is 1 so that an append by a later RoundTripper copies it.
@@ -216,6 +215,8 @@ const (
 // refreshed.
 func (e *entry) state(at time.Duration) tokenState {
 	switch {
+	case e == nil:
+		return expired
 	case at < e.freshUntil && at >= e.fetchedAt:
 		return fresh
 	case at < e.staleUntil:
@@ -239,7 +240,13 @@ func (f *failure) holds(now time.Time) bool {
 	return f != nil && !now.Before(f.at) && now.Before(f.until)
 }
 
-const flightKey = "token"
+// flight is one fetch. Callers without a usable token wait for done, each
+// on its own context, and then read its outcome.
+type flight struct {
+	done chan struct{}
+	e    *entry // set before done is closed
+	err  error
+}
 
 // NewSource returns a Source that gets its tokens from f. opts may be nil.
 //
@@ -253,10 +260,12 @@ func NewSource(f Fetcher, opts *SourceOptions) *Source {
 		o = *opts
 	}
 	s := &Source{
-		f:            f,
-		now:          o.Now,
-		refreshAhead: positiveOr(o.RefreshAhead, DefaultRefreshAhead),
-		expiryMargin: positiveOr(o.ExpiryMargin, DefaultExpiryMargin),
+		f:   f,
+		now: o.Now,
+		rule: freshness{
+			refreshAhead: positiveOr(o.RefreshAhead, DefaultRefreshAhead),
+			expiryMargin: positiveOr(o.ExpiryMargin, DefaultExpiryMargin),
+		},
 		fetchTimeout: positiveOr(o.FetchTimeout, DefaultFetchTimeout),
 		minBackoff:   positiveOr(o.MinBackoff, DefaultMinBackoff),
 		maxBackoff:   positiveOr(o.MaxBackoff, DefaultMaxBackoff),
@@ -323,47 +332,60 @@ func (s *Source) at() time.Duration {
 	return s.now().Sub(s.base)
 }
 
-// startRefresh starts one background refresh unless one is running or the
-// Source is backing off.
+// startRefresh starts one background refresh unless one is running, the
+// token was refreshed meanwhile, or the Source is backing off.
 func (s *Source) startRefresh(ctx context.Context) {
-	if s.fail.Load().holds(s.now()) {
-		return
+	if s.flight.Load() != nil || s.fail.Load().holds(s.now()) {
+		return // checked without the lock: every stale call comes here
 	}
-	if !s.refreshing.CompareAndSwap(false, true) {
-		return
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.flight.Load() == nil && s.cur.Load().state(s.at()) == stale && !s.fail.Load().holds(s.now()) {
+		s.launch(ctx, true)
 	}
-	fctx := context.WithoutCancel(ctx)
-	// Do joins a fetch already in flight for waiting callers. Whichever
-	// flight runs clears refreshing as it ends (see publish).
-	go func() { _, _, _ = s.group.Do(flightKey, func() (any, error) { return s.fetch(fctx, true) }) }()
 }
 
-// wait is the path without a usable token: share the one fetch in flight,
-// each caller on its own context.
+// wait is the path without a usable token: join the fetch in flight, or
+// start one, and wait for it on the caller's own context.
 func (s *Source) wait(ctx context.Context) (*entry, error) {
 	if s.f == nil || s.invalid != nil {
 		return nil, s.configError()
 	}
 	s.waits.Add(1)
-	f := s.fail.Load()
-	backingOff := f.holds(s.now())
-	if s.onWait != nil {
-		s.onWait(WaitEvent{Context: ctx, BackingOff: backingOff})
+	s.mu.Lock()
+	fl, e, f := s.flight.Load(), s.cur.Load(), s.fail.Load()
+	if fl == nil && e.state(s.at()) == expired {
+		e = nil
+		if !f.holds(s.now()) {
+			fl = s.launch(ctx, false)
+		}
 	}
-	if backingOff {
+	s.mu.Unlock()
+	if s.onWait != nil {
+		s.onWait(WaitEvent{Context: ctx, BackingOff: fl == nil && e == nil})
+	}
+	switch {
+	case fl == nil && e != nil:
+		return e, nil // a flight that ended since this caller looked left one
+	case fl == nil:
 		return nil, f.err
 	}
-	fctx := context.WithoutCancel(ctx)
-	ch := s.group.DoChan(flightKey, func() (any, error) { return s.fetch(fctx, false) })
 	select {
-	case r := <-ch:
-		if r.Err != nil {
-			return nil, r.Err
-		}
-		return r.Val.(*entry), nil
+	case <-fl.done:
+		return fl.e, fl.err
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// launch starts a flight on a context that keeps ctx's values but not its
+// cancellation, so that one caller giving up cancels nobody else. The caller
+// holds s.mu.
+func (s *Source) launch(ctx context.Context, background bool) *flight {
+	fl := &flight{done: make(chan struct{})}
+	s.flight.Store(fl)
+	go s.run(fl, context.WithoutCancel(ctx), background)
+	return fl
 }
 
 func (s *Source) configError() error {

@@ -13,8 +13,8 @@ import (
 )
 
 // A Token call that finds the just-published token already stale, before
-// the flight that fetched it has returned, starts a refresh: the flight
-// forgets itself and clears refreshing before the token becomes visible.
+// the flight that fetched it has returned, starts a refresh: the flight ends
+// (under the Source's lock) as its token becomes visible.
 func TestSourceRefreshNotSkippedRightAfterPublish(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		clk := newClock()

@@ -22,11 +22,14 @@ type Store interface {
 	// watchers.
 	Save(ctx context.Context, key string, t SharedToken) error
 	// Lease takes the key's fetch lease for ttl, if nobody holds it: one
-	// holder fleet-wide. ok reports whether it was taken. release gives it
-	// back (only if it is still this holder's: a lease that expired and was
-	// taken by another process is left alone) and signals the watchers;
-	// release must return promptly, bounded by the store's own timeout, and
-	// may be called more than once.
+	// holder fleet-wide. ok reports whether it was taken. A lease held
+	// without an expiry, or with more than ttl of it left, is broken (no
+	// holder asks for more than ttl) and must be taken as if free, so that a
+	// stray write cannot stop the sharing for good. release gives it back
+	// (only if it is still this holder's: a lease that expired and was taken
+	// by another process is left alone) and signals the watchers; release
+	// must return promptly, bounded by the store's own timeout, and may be
+	// called more than once.
 	Lease(ctx context.Context, key string, ttl time.Duration) (release func(), ok bool, err error)
 	// Drop deletes the token saved under key only if its stored value is
 	// still value (compare-and-delete), and signals the watchers. The value
