@@ -12,8 +12,9 @@
 // For a key K it uses three Redis names, all hash-tagged "{K}" so that they
 // land in one Cluster slot: "{K}" (a hash with the token, its type, expiry
 // and fetch time, expiring with the token), "{K}:lease" (the fetch lease:
-// SET NX PX with a random owner value, released by a Lua compare-and-delete)
-// and "{K}:signal" (a pub/sub channel on which saves, drops and releases are
+// a random owner value set with PX by a Lua script, which also replaces a
+// lease left without an expiry or with more left than asked; released by a
+// Lua compare-and-delete) and "{K}:signal" (a pub/sub channel on which saves, drops and releases are
 // published, which Watch subscribes to). Drop is a Lua compare-and-delete on
 // the token's stored value. Every command is bounded by Options.Timeout.
 //

@@ -6,31 +6,58 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/gatehouse-go/gatehouse/outbound"
 	"github.com/gatehouse-go/gatehouse/outbound/redisstore"
 )
 
+// The fleet tests run in a synctest bubble: the replicas' Sources, Shared
+// fetchers, the provider and the callers sleep on the bubble's clock, while
+// each Redis command goes to a real redis-server. A goroutine waiting on the
+// network is not durably blocked, so the bubble's clock stands still during
+// a command: Redis answers in no time, and every threshold, backoff and
+// poll is exact, however loaded the machine.
+
 // provider is a token endpoint that answers after delay with tokens of the
-// given lifetime, recording when each request started.
+// given lifetime, recording when each request started. now is its clock
+// (nil: time.Now).
 type provider struct {
 	life, delay time.Duration
-	mu          sync.Mutex
-	starts      []time.Time
+	now         func() time.Time
+	// check, if set, runs at the start of each request: for orders that
+	// the test asserts.
+	check  func()
+	mu     sync.Mutex
+	starts []time.Time
+}
+
+func (p *provider) clock() time.Time {
+	if p.now != nil {
+		return p.now()
+	}
+	return time.Now()
 }
 
 func (p *provider) Fetch(ctx context.Context) (outbound.Token, error) {
+	if p.check != nil {
+		p.check()
+	}
 	p.mu.Lock()
-	p.starts = append(p.starts, time.Now())
+	p.starts = append(p.starts, p.clock())
 	n := len(p.starts)
 	p.mu.Unlock()
-	select {
-	case <-time.After(p.delay):
-	case <-ctx.Done():
-		return outbound.Token{}, ctx.Err()
+	if p.delay > 0 {
+		t := time.NewTimer(p.delay)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return outbound.Token{}, ctx.Err()
+		}
 	}
-	return outbound.Token{Value: fmt.Sprintf("tok-%d", n), Expiry: time.Now().Add(p.life)}, nil
+	return outbound.Token{Value: fmt.Sprintf("tok-%d", n), Expiry: p.clock().Add(p.life)}, nil
 }
 
 // fetchesSince returns the start times of the requests made after t.
@@ -46,47 +73,44 @@ func (p *provider) fetchesSince(t time.Time) []time.Time {
 	return out
 }
 
-// sharedCycles checks that no two requests in starts fall in one refresh
-// cycle (life/2): with one request per cycle they are about life/2 apart.
-func sharedCycles(t *testing.T, starts []time.Time, life time.Duration) {
+// oneFetchPerCycle checks that no two requests in starts (bubble times) fall
+// in one refresh cycle: a token is fresh for half its life, counted from the
+// start of its request, so the next request starts that much later.
+func oneFetchPerCycle(t *testing.T, starts []time.Time, life time.Duration) {
 	t.Helper()
 	for i := 1; i < len(starts); i++ {
-		if gap := starts[i].Sub(starts[i-1]); gap < life/4 {
+		if gap := starts[i].Sub(starts[i-1]); gap < life/2 {
 			t.Errorf("token requests %d and %d only %v apart: two in one refresh cycle", i, i+1, gap)
 		}
 	}
 }
 
-// offsets returns the times as offsets from begin, for logs.
-func offsets(begin time.Time, ts []time.Time) []time.Duration {
-	out := make([]time.Duration, len(ts))
-	for i, t := range ts {
-		out[i] = t.Sub(begin).Round(time.Millisecond)
-	}
-	return out
-}
+// polling hides the store's Watch, so that Shared polls on the bubble's
+// clock: a subscription keeps a goroutine reading from Redis, which would
+// hold the bubble's clock still for good. TestStore and the replica
+// processes cover Watch.
+type polling struct{ outbound.Store }
+
+func (polling) Watch(context.Context, string) (<-chan struct{}, error) { return nil, nil }
 
 // fleet is n replicas, each with its own Redis client, Shared fetcher and
-// Source, and goroutines calling Token in a loop.
+// Source, and goroutines calling Token every 50 ms.
 type fleet struct {
 	srcs     []*outbound.Source
 	errs     atomic.Int64
-	maxLat   atomic.Int64
 	fallback atomic.Int64
 	lastErr  atomic.Pointer[error]
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
 }
 
-// startFleet starts the fleet; storeTimeout is SharedOptions.StoreTimeout
-// (0: the default).
-func startFleet(t *testing.T, addr string, p outbound.Fetcher, replicas, goroutines int, storeTimeout time.Duration) *fleet {
+// startFleet starts the fleet in the caller's bubble.
+func startFleet(t *testing.T, addr string, p outbound.Fetcher, replicas, goroutines int) *fleet {
 	f := &fleet{}
 	key := outbound.CredentialKey("test", "fleet")
 	for range replicas {
-		st := redisstore.New(client(t, addr), &redisstore.Options{Timeout: storeTimeout})
+		st := polling{redisstore.New(client(t, addr), nil)}
 		f.srcs = append(f.srcs, outbound.NewSource(outbound.Shared(p, st, key, &outbound.SharedOptions{
-			StoreTimeout: storeTimeout,
 			OnEvent: func(ev outbound.SharedEvent) {
 				if ev.Kind == outbound.SharedLocalFallback {
 					f.fallback.Add(1)
@@ -101,16 +125,8 @@ func startFleet(t *testing.T, addr string, p outbound.Fetcher, replicas, gorouti
 		for range goroutines {
 			f.wg.Go(func() {
 				for ctx.Err() == nil {
-					start := time.Now()
-					_, err := s.Token(ctx)
-					if ctx.Err() != nil {
-						return
-					}
-					if err != nil {
+					if _, err := s.Token(ctx); err != nil && ctx.Err() == nil {
 						f.errs.Add(1)
-					}
-					if d := int64(time.Since(start)); d > f.maxLat.Load() {
-						f.maxLat.Store(d) // racy max: good enough for a bound
 					}
 					time.Sleep(50 * time.Millisecond)
 				}
@@ -130,110 +146,170 @@ func (f *fleet) waits() (w int64) {
 func (f *fleet) stop() {
 	f.cancel()
 	f.wg.Wait()
+	synctest.Wait() // saves and releases in the background
 }
 
 // Replicas of one process on one Redis: one request per refresh cycle, no
 // caller waits after warm-up.
 func TestFleetOneFetchPerCycle(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs for seconds")
-	}
 	srv := startRedis(t)
-	// 4 s tokens: a stale window of 1.6 s, in which the refresh must finish
-	// even on a starved machine (the race detector with GOMAXPROCS=1).
-	p := &provider{life: 4 * time.Second, delay: 50 * time.Millisecond}
-	begin := time.Now()
-	// A generous store timeout: this test is about sharing, and a loaded
-	// machine (the race detector, 1,000 goroutines) can hold a Redis round
-	// trip past the default 250 ms, which falls back to a local fetch.
-	f := startFleet(t, srv.Addr(), p, 10, 100, 10*time.Second) // 1,000 goroutines
-	time.Sleep(500 * time.Millisecond)
-	warm := f.waits()
-	time.Sleep(6 * time.Second)
-	f.stop()
-	if n := f.errs.Load(); n != 0 {
-		t.Errorf("%d caller errors", n)
-	}
-	if w := f.waits() - warm; w != 0 {
-		t.Errorf("callers waited %d times after warm-up", w)
-	}
-	if n := f.fallback.Load(); n != 0 {
-		t.Errorf("%d local fallbacks with a healthy Redis, the last for %v", n, *f.lastErr.Load())
-	}
-	starts := p.fetchesSince(begin)
-	sharedCycles(t, starts, p.life)
-	if len(starts) > 5 { // 6.5 s of 2 s cycles, plus the cold start
-		t.Errorf("%d token requests in 6.5s of 4s tokens", len(starts))
-	}
-	t.Logf("%d token requests for 10 replicas in 6.5s of 4s tokens (at %v); max Token latency %v",
-		len(starts), offsets(begin, starts), time.Duration(f.maxLat.Load()))
+	synctest.Test(t, func(t *testing.T) {
+		p := &provider{life: 4 * time.Second, delay: 50 * time.Millisecond}
+		begin := time.Now()
+		f := startFleet(t, srv.Addr(), p, 10, 20)
+		time.Sleep(500 * time.Millisecond)
+		warm := f.waits()
+		time.Sleep(6 * time.Second)
+		f.stop()
+		if n := f.errs.Load(); n != 0 {
+			t.Errorf("%d caller errors", n)
+		}
+		if w := f.waits() - warm; w != 0 {
+			t.Errorf("callers waited %d times after warm-up", w)
+		}
+		if n := f.fallback.Load(); n != 0 {
+			t.Errorf("%d local fallbacks with a healthy Redis, the last for %v", n, *f.lastErr.Load())
+		}
+		starts := p.fetchesSince(begin)
+		oneFetchPerCycle(t, starts, p.life)
+		// 6.5 s of 2 s cycles: requests at 0, 2, 4 and 6 s.
+		if len(starts) != 4 {
+			t.Errorf("%d token requests in 6.5s of 4s tokens, want 4", len(starts))
+		}
+	})
 }
 
 // Redis killed mid-run and restarted: no caller error while the provider is
 // up, and sharing resumes.
 func TestFleetRedisKilled(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs for seconds")
-	}
 	srv := startRedis(t)
-	p := &provider{life: 2 * time.Second, delay: 50 * time.Millisecond}
-	f := startFleet(t, srv.Addr(), p, 4, 50, time.Second)
-	time.Sleep(1500 * time.Millisecond)
-	warm := f.waits()
-	srv.Stop()
-	time.Sleep(2 * time.Second)
-	srv.Start()
-	restarted := time.Now()
-	time.Sleep(4 * time.Second)
-	f.stop()
-	if n := f.errs.Load(); n != 0 {
-		t.Errorf("%d caller errors while Redis was down", n)
-	}
-	if w := f.waits() - warm; w != 0 {
-		t.Errorf("callers waited %d times for a token: a refresh outlasted the stale window", w)
-	}
-	if f.fallback.Load() == 0 {
-		t.Error("no local fallback reported while Redis was down")
-	}
-	// go-redis's pool probes a server it failed to dial once a second; a
-	// lifetime after the restart the fleet shares again.
-	after := p.fetchesSince(restarted.Add(p.life))
-	sharedCycles(t, after, p.life)
-	if len(after) > 3 {
-		t.Errorf("%d token requests in the 2s (two cycles) from a lifetime after the restart: sharing did not resume", len(after))
-	}
-	t.Logf("%d local fallbacks during the outage; %d requests in the 2s from a lifetime after the restart", f.fallback.Load(), len(after))
+	out := newOutsider(t)
+	synctest.Test(t, func(t *testing.T) {
+		p := &provider{life: 2 * time.Second, delay: 50 * time.Millisecond}
+		f := startFleet(t, srv.Addr(), p, 4, 10)
+		time.Sleep(1500 * time.Millisecond)
+		warm := f.waits()
+		out.run(srv.Stop)
+		time.Sleep(2 * time.Second)
+		var err error
+		out.run(func() { err = srv.Start() })
+		if err != nil {
+			t.Fatal(err)
+		}
+		restarted := time.Now()
+		time.Sleep(4 * time.Second)
+		f.stop()
+		if n := f.errs.Load(); n != 0 {
+			t.Errorf("%d caller errors while Redis was down", n)
+		}
+		if w := f.waits() - warm; w != 0 {
+			t.Errorf("callers waited %d times for a token: a refresh outlasted the stale window", w)
+		}
+		if f.fallback.Load() == 0 {
+			t.Error("no local fallback reported while Redis was down")
+		}
+		// go-redis's pool probes a server it failed to dial once a second; a
+		// lifetime after the restart the fleet shares again: one request
+		// per 1 s cycle.
+		after := p.fetchesSince(restarted.Add(p.life))
+		oneFetchPerCycle(t, after, p.life)
+		if len(after) != 2 {
+			t.Errorf("%d token requests in the 2s (two cycles) from a lifetime after the restart, want 2", len(after))
+		}
+	})
+}
+
+// outsider runs functions on a goroutine outside the synctest bubble, on the
+// real clock: for what waits on another process (redis-server starting).
+// The bubble's clock stands still meanwhile.
+type outsider struct {
+	do   chan func()
+	done chan struct{}
+}
+
+func newOutsider(t *testing.T) *outsider {
+	o := &outsider{do: make(chan func()), done: make(chan struct{})}
+	go func() {
+		for f := range o.do {
+			f()
+			o.done <- struct{}{}
+		}
+	}()
+	t.Cleanup(func() { close(o.do) })
+	return o
+}
+
+func (o *outsider) run(f func()) {
+	o.do <- f
+	<-o.done
 }
 
 // A slow Redis (every packet delayed past the store timeout) does not touch
-// the callers: their tokens are fresh or refreshed in the background, and the
-// refresh falls back to the provider.
+// the callers: with a stale token they get it at once, the refresh falls
+// back to the provider, and nobody waits. The Sources and the provider run
+// on a clock the test moves; Redis and the store timeouts on the real one.
 func TestFleetSlowRedis(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs for seconds")
-	}
 	srv := startRedis(t)
 	proxy := newDelayProxy(t, srv.Addr())
-	p := &provider{life: 2 * time.Second, delay: 50 * time.Millisecond}
-	f := startFleet(t, proxy.Addr(), p, 4, 50, 0)
-	time.Sleep(500 * time.Millisecond)
-	warm := f.waits()
-	f.maxLat.Store(0)
+	var now atomic.Int64
+	now.Store(time.Now().UnixNano())
+	clock := func() time.Time { return time.Unix(0, now.Load()) }
+	p := &provider{life: time.Hour, now: clock}
+	key := outbound.CredentialKey("test", "slow")
+	refreshed := make(chan outbound.FetchEvent, 4)
+	var fallbacks, loadErrors atomic.Int64
+	var srcs []*outbound.Source
+	for range 2 {
+		st := redisstore.New(client(t, proxy.Addr()), nil)
+		srcs = append(srcs, outbound.NewSource(outbound.Shared(p, st, key, &outbound.SharedOptions{
+			Now: clock,
+			OnEvent: func(ev outbound.SharedEvent) {
+				switch {
+				case ev.Kind == outbound.SharedLocalFallback:
+					fallbacks.Add(1)
+				case ev.Kind == outbound.SharedStoreError && ev.Op == "load":
+					loadErrors.Add(1)
+				}
+			},
+		}), &outbound.SourceOptions{Now: clock, OnFetch: func(ev outbound.FetchEvent) {
+			if ev.Background && ev.Phase != outbound.FetchStarted {
+				refreshed <- ev
+			}
+		}}))
+	}
+	for _, s := range srcs { // warm-up: one shares the other's token
+		if _, err := s.Token(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	warm := srcs[0].Stats().Waits + srcs[1].Stats().Waits
 	proxy.SetDelay(time.Second)
-	time.Sleep(3 * time.Second)
-	f.stop()
-	if n := f.errs.Load(); n != 0 {
-		t.Errorf("%d caller errors", n)
+	now.Add(int64(56 * time.Minute)) // stale
+	var wg sync.WaitGroup
+	for _, s := range srcs {
+		for range 50 {
+			wg.Go(func() {
+				if tok, err := s.Token(t.Context()); err != nil || tok.Value != "tok-1" {
+					t.Errorf("with a stale token and a slow Redis: %q, %v; want tok-1 at once", tok.Value, err)
+				}
+			})
+		}
 	}
-	if w := f.waits() - warm; w != 0 {
-		t.Errorf("callers waited %d times for a token while Redis was slow", w)
+	wg.Wait()
+	for range srcs {
+		if ev := <-refreshed; ev.Phase != outbound.FetchSucceeded {
+			t.Errorf("background refresh: %v", ev.Err)
+		}
 	}
-	if lat := time.Duration(f.maxLat.Load()); lat > 100*time.Millisecond {
-		t.Errorf("a caller took %v with a slow Redis", lat)
+	if w := srcs[0].Stats().Waits + srcs[1].Stats().Waits - warm; w != 0 {
+		t.Errorf("callers waited %d times while Redis was slow", w)
 	}
-	if f.fallback.Load() == 0 {
-		t.Error("no local fallback: the refresh did not go through the slow store")
+	if fallbacks.Load() != 2 || loadErrors.Load() != 2 {
+		t.Errorf("%d local fallbacks, %d load errors; want 2 each: the refreshes did not go past the slow store",
+			fallbacks.Load(), loadErrors.Load())
 	}
-	proxy.SetDelay(0)
-	proxy.Close()
+	if len(p.starts) != 3 {
+		t.Errorf("%d token requests, want 3 (a shared one, then one per replica)", len(p.starts))
+	}
+	proxy.Close() // ends the connections the proxy is still holding
 }

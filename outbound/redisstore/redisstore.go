@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"strconv"
 	"sync"
 	"time"
@@ -27,23 +28,41 @@ type Options struct {
 }
 
 // New returns an outbound.Store on client (standalone, Sentinel or Cluster).
-// The client stays the caller's to close. opts may be nil. New panics if
-// client is nil, as that is a programming error.
+// The client stays the caller's to close. opts may be nil.
+//
+// A nil client or negative Options.Timeout is a configuration error: the
+// store never calls Redis, every method returns the error (wrapping
+// outbound.ErrInvalidConfig), and outbound.Shared over it reports it at
+// construction, through its Validate method.
 func New(client redis.UniversalClient, opts *Options) outbound.Store {
-	if client == nil {
-		panic("redisstore: New with a nil client")
-	}
 	s := &store{c: client, timeout: DefaultTimeout}
+	var errs []error
+	if client == nil {
+		errs = append(errs, configError("New with a nil client"))
+	}
+	if opts != nil && opts.Timeout < 0 {
+		errs = append(errs, configError("Options.Timeout is negative"))
+	}
 	if opts != nil && opts.Timeout > 0 {
 		s.timeout = opts.Timeout
 	}
+	s.invalid = errors.Join(errs...)
 	return s
+}
+
+func configError(msg string) error {
+	return fmt.Errorf("redisstore: %w: %s", outbound.ErrInvalidConfig, msg)
 }
 
 type store struct {
 	c       redis.UniversalClient
 	timeout time.Duration
+	// invalid is New's configuration error: every call returns it.
+	invalid error
 }
+
+// Validate returns New's configuration error, nil if there was none.
+func (s *store) Validate() error { return s.invalid }
 
 // names returns the Redis names of key: all hash-tagged {key}, so one
 // credential's keys share a Cluster slot.
@@ -57,6 +76,9 @@ func names(key string) (tok, lease, signal string) {
 // command goes on in the background until the client's own read and write
 // timeouts, but the caller gets its answer at the deadline all the same.
 func (s *store) do(ctx context.Context, op string, cmd func(ctx context.Context) error) error {
+	if s.invalid != nil {
+		return s.invalid
+	}
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 	done := make(chan error, 1)
@@ -154,14 +176,34 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0`)
 
+// leaseScript takes the lease if it is free, or broken: held without an
+// expiry (PTTL -1), or with more left than the asked ttl, which no holder
+// asks for (see outbound.Store). ARGV: owner, ttl in ms.
+var leaseScript = redis.NewScript(`
+local left = redis.call('PTTL', KEYS[1])
+if left == -2 or left == -1 or left > tonumber(ARGV[2]) then
+	redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+	return 1
+end
+return 0`)
+
 func (s *store) Lease(ctx context.Context, key string, ttl time.Duration) (func(), bool, error) {
+	if s.invalid != nil {
+		return nil, false, s.invalid
+	}
+	if ttl <= 0 {
+		// SET with no expiry would hold the lease for good.
+		return nil, false, &Error{Op: "lease", Err: errors.New("ttl must be positive")}
+	}
 	var b [16]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
 	owner := hex.EncodeToString(b[:])
 	_, lease, signal := names(key)
+	ms := strconv.FormatInt(max(ttl.Milliseconds(), 1), 10)
 	var ok bool
-	err := s.do(ctx, "lease", func(ctx context.Context) (err error) {
-		ok, err = s.c.SetNX(ctx, lease, owner, ttl).Result()
+	err := s.do(ctx, "lease", func(ctx context.Context) error {
+		n, err := leaseScript.Run(ctx, s.c, []string{lease}, owner, ms).Int()
+		ok = n == 1
 		return err
 	})
 	if err != nil || !ok {

@@ -17,7 +17,6 @@ import (
 // redisServer is a redis-server process the tests start on a free loopback
 // port, with a temporary directory and no persistence.
 type redisServer struct {
-	t    testing.TB
 	bin  string
 	port int
 	dir  string
@@ -38,8 +37,10 @@ func startRedis(t testing.TB) *redisServer {
 	}
 	port := l.Addr().(*net.TCPAddr).Port
 	_ = l.Close()
-	s := &redisServer{t: t, bin: bin, port: port, dir: t.TempDir()}
-	s.Start()
+	s := &redisServer{bin: bin, port: port, dir: t.TempDir()}
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(s.Stop)
 	return s
 }
@@ -47,12 +48,11 @@ func startRedis(t testing.TB) *redisServer {
 func (s *redisServer) Addr() string { return "127.0.0.1:" + strconv.Itoa(s.port) }
 
 // Start starts the server (again, after Stop) and waits until it answers.
-func (s *redisServer) Start() {
-	s.t.Helper()
+func (s *redisServer) Start() error {
 	s.cmd = exec.Command(s.bin, "--port", strconv.Itoa(s.port), "--bind", "127.0.0.1",
 		"--save", "", "--appendonly", "no", "--dir", s.dir)
 	if err := s.cmd.Start(); err != nil {
-		s.t.Fatal(err)
+		return err
 	}
 	// A process outside the test: its readiness can only be polled.
 	deadline := time.Now().Add(10 * time.Second)
@@ -65,11 +65,11 @@ func (s *redisServer) Start() {
 			_, err = io.ReadFull(c, buf)
 			_ = c.Close()
 			if err == nil && string(buf) == "+PONG\r\n" {
-				return
+				return nil
 			}
 		}
 		if time.Now().After(deadline) {
-			s.t.Fatalf("redis-server did not start on %s: %v", s.Addr(), err)
+			return fmt.Errorf("redis-server did not start on %s: %v", s.Addr(), err)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -102,6 +102,8 @@ type delayProxy struct {
 	wg     sync.WaitGroup
 	mu     sync.Mutex
 	conns  []net.Conn
+	closed chan struct{} // ends the delays
+	once   sync.Once
 }
 
 func newDelayProxy(t testing.TB, target string) *delayProxy {
@@ -109,7 +111,7 @@ func newDelayProxy(t testing.TB, target string) *delayProxy {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &delayProxy{l: l, target: target}
+	p := &delayProxy{l: l, target: target, closed: make(chan struct{})}
 	p.wg.Go(p.serve)
 	t.Cleanup(p.Close)
 	return p
@@ -147,7 +149,13 @@ func (p *delayProxy) pipe(dst, src net.Conn) {
 	for {
 		n, err := src.Read(buf)
 		if n > 0 {
-			time.Sleep(time.Duration(p.delay.Load()))
+			t := time.NewTimer(time.Duration(p.delay.Load()))
+			select {
+			case <-t.C:
+			case <-p.closed:
+				t.Stop()
+				return
+			}
 			if _, werr := dst.Write(buf[:n]); werr != nil {
 				return
 			}
@@ -159,6 +167,7 @@ func (p *delayProxy) pipe(dst, src net.Conn) {
 }
 
 func (p *delayProxy) Close() {
+	p.once.Do(func() { close(p.closed) })
 	_ = p.l.Close()
 	p.mu.Lock()
 	for _, c := range p.conns {

@@ -19,6 +19,9 @@ const retryPause = 100 * time.Millisecond
 // forwarded as a signal too (a save may have been missed meanwhile), and so
 // is a failed receive, so that a waiter looks at once when Redis goes away.
 func (s *store) Watch(ctx context.Context, key string) (<-chan struct{}, error) {
+	if s.invalid != nil {
+		return nil, s.invalid
+	}
 	_, _, signal := names(key)
 	ps, err := s.subscribe(ctx, signal)
 	if err != nil {
