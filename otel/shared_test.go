@@ -54,7 +54,7 @@ func TestShared(t *testing.T) {
 		if err := store.Drop(ctx, key, "tok"); err != nil {
 			t.Fatal(err)
 		}
-		release, ok, err := store.Lease(ctx, key, time.Minute)
+		release, ok, err := store.Lease(ctx, key, outbound.DefaultLeaseTTL) // no longer than c's LeaseTTL: a longer one is broken
 		if err != nil || !ok {
 			t.Fatalf("lease: %v %v", ok, err)
 		}
