@@ -36,6 +36,11 @@ type SourceOptions struct {
 	// DefaultExpiryMargin (10 s). It is capped at a tenth of each token's
 	// lifetime, so a stale window always remains in which the background
 	// refresh can finish before anyone has to wait.
+	//
+	// A Shared fetcher under the Source judges the tokens of its store by
+	// these two as well, the lifetime of a token another process fetched
+	// counted from that fetch: the Source and the fleet agree on when a
+	// token turns stale.
 	ExpiryMargin time.Duration
 	// FetchTimeout bounds one call to the Fetcher. Fetches run on a context
 	// detached from the callers' (it keeps their values, not their
