@@ -47,7 +47,9 @@ var errLeaseWait = errors.New("outbound: another process held the fetch lease wi
 // (a Validate method, as redisstore's has), Shared reports all of it at once:
 // the Fetcher it returns never fetches, its Fetch and Validate return the
 // error (wrapping ErrInvalidConfig), and a Source above it returns that error
-// from every Token call. Call Validate on the result to fail at start-up.
+// from every Token call. To fail at start-up instead, check the result's
+// Validate method (an interface{ Validate() error }), or call
+// SharedOptions.Validate and pass a non-nil Fetcher, Store and key.
 func Shared(f Fetcher, st Store, key string, opts *SharedOptions) Fetcher {
 	var o SharedOptions
 	if opts != nil {
