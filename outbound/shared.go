@@ -281,8 +281,9 @@ func (s *shared) fallback(ctx context.Context, op string, err error, waited time
 		s.storeError(op, err)
 	}
 	s.emit(SharedEvent{Kind: SharedLocalFallback, Waited: waited, Err: err})
+	fetched := s.now()
 	tok, err := s.f.Fetch(ctx)
-	return tok, time.Time{}, err
+	return tok, fetched, err
 }
 
 func (s *shared) lease(ctx context.Context) (func(), bool, error) {
