@@ -23,10 +23,10 @@
 //     refresh runs;
 //   - expired: not used; callers wait for a fetch, each on its own context.
 //
-// A Source makes one fetch at a time, which every caller without a usable
-// token shares, each waiting on its own context: a thousand goroutines at
-// expiry cause one call to the token endpoint, and with refreshes ahead of
-// expiry, none of them waits for it. Failed fetches back off exponentially
+// Every fetch goes through a singleflight group (one flight at a time,
+// which every caller without a usable token joins, each waiting on its own
+// context), so a thousand goroutines at expiry cause one call to the token
+// endpoint; with refreshes ahead of expiry, none of them waits for it. Failed fetches back off exponentially
 // (from MinBackoff, with jitter above it) and honour Retry-After; while a
 // usable token exists, callers never see them. With the default clock these
 // thresholds are kept on the monotonic clock, so a step of the wall clock

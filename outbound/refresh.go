@@ -10,9 +10,12 @@ import (
 	"time"
 )
 
-// run makes flight fl's fetch, publishes its outcome (a new token, or a
-// failure and its backoff) and then wakes the flight's waiters.
-func (s *Source) run(fl *flight, ctx context.Context, background bool) {
+// run makes a flight's fetch and publishes its outcome (a new token, or a
+// failure and its backoff); singleflight then hands it to the flight's
+// waiters. Publishing, forgetting the flight's key and clearing running
+// happen together under s.mu, so a caller that takes s.mu afterwards sees
+// the outcome and starts, never joins, the next flight.
+func (s *Source) run(ctx context.Context, background bool) (*entry, error) {
 	s.fetches.Add(1)
 	if background {
 		s.background.Add(1)
@@ -33,19 +36,19 @@ func (s *Source) run(fl *flight, ctx context.Context, background bool) {
 		s.cur.Store(e)
 	}
 	s.fail.Store(f)
-	s.flight.Store(nil)
+	s.group.Forget(flightKey)
+	s.running.Store(false)
 	s.mu.Unlock()
 
 	ev := FetchEvent{Phase: FetchSucceeded, Context: ctx, Background: background, Start: start, Duration: time.Since(start)}
 	if f != nil {
 		ev.Phase, ev.Err, ev.Backoff = FetchFailed, f.err, f.until.Sub(f.at)
-		fl.err = f.err
-	} else {
-		ev.Expiry = e.tok.Expiry
-		fl.e = e
+		s.emit(ev)
+		return nil, f.err
 	}
+	ev.Expiry = e.tok.Expiry
 	s.emit(ev)
-	close(fl.done)
+	return e, nil
 }
 
 // fetch calls the Fetcher, bounded by FetchTimeout, and checks the token.

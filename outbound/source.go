@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 )
 
 // Defaults of SourceOptions.
@@ -165,12 +167,16 @@ type Source struct {
 
 	cur  atomic.Pointer[entry]
 	fail atomic.Pointer[failure]
-	// mu is held to start a flight and to publish its outcome, so that a
-	// caller about to start one sees what the last one left. flight is the
-	// fetch in progress (nil if none): written under mu, read without it
-	// by callers with a stale token, to skip the lock while it runs.
-	mu     sync.Mutex
-	flight atomic.Pointer[flight]
+	// mu is held to start or join a flight and to publish its outcome, so
+	// that a caller about to start one sees what the last one left. group
+	// dedups the fetch (one flight at a time, key flightKey); running says
+	// one is in progress: written under mu, read without it by callers with
+	// a stale token, to skip the lock while it runs. A flight forgets its
+	// key when it publishes, under mu, so a flight started after that
+	// point never joins one that has already published.
+	mu      sync.Mutex
+	group   singleflight.Group
+	running atomic.Bool
 	// base is the Source's clock at creation. Token thresholds and
 	// lastInvalidate (when Invalidate last dropped a token, noInvalidate for
 	// never) are offsets from it. With the default clock (mono), offsets are
@@ -245,13 +251,9 @@ func (f *failure) holds(now time.Time) bool {
 	return f != nil && !now.Before(f.at) && now.Before(f.until)
 }
 
-// flight is one fetch. Callers without a usable token wait for done, each
-// on its own context, and then read its outcome.
-type flight struct {
-	done chan struct{}
-	e    *entry // set before done is closed
-	err  error
-}
+// flightKey is the singleflight key of a Source's fetch. Each Source has its
+// own group, so two Sources never share a flight.
+const flightKey = "token"
 
 // NewSource returns a Source that gets its tokens from f. opts may be nil.
 //
@@ -340,12 +342,12 @@ func (s *Source) at() time.Duration {
 // startRefresh starts one background refresh unless one is running, the
 // token was refreshed meanwhile, or the Source is backing off.
 func (s *Source) startRefresh(ctx context.Context) {
-	if s.flight.Load() != nil || s.fail.Load().holds(s.now()) {
+	if s.running.Load() || s.fail.Load().holds(s.now()) {
 		return // checked without the lock: every stale call comes here
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.flight.Load() == nil && s.cur.Load().state(s.at()) == stale && !s.fail.Load().holds(s.now()) {
+	if !s.running.Load() && s.cur.Load().state(s.at()) == stale && !s.fail.Load().holds(s.now()) {
 		s.launch(ctx, true)
 	}
 }
@@ -358,8 +360,12 @@ func (s *Source) wait(ctx context.Context) (*entry, error) {
 	}
 	s.waits.Add(1)
 	s.mu.Lock()
-	fl, e, f := s.flight.Load(), s.cur.Load(), s.fail.Load()
-	if fl == nil && e.state(s.at()) == expired {
+	var fl <-chan singleflight.Result
+	e, f := s.cur.Load(), s.fail.Load()
+	switch {
+	case s.running.Load():
+		fl = s.flight(ctx, false)
+	case e.state(s.at()) == expired:
 		e = nil
 		if !f.holds(s.now()) {
 			fl = s.launch(ctx, false)
@@ -376,8 +382,11 @@ func (s *Source) wait(ctx context.Context) (*entry, error) {
 		return nil, f.err
 	}
 	select {
-	case <-fl.done:
-		return fl.e, fl.err
+	case r := <-fl:
+		if r.Err != nil {
+			return nil, r.Err
+		}
+		return r.Val.(*entry), nil
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
@@ -386,11 +395,25 @@ func (s *Source) wait(ctx context.Context) (*entry, error) {
 // launch starts a flight on a context that keeps ctx's values but not its
 // cancellation, so that one caller giving up cancels nobody else. The caller
 // holds s.mu.
-func (s *Source) launch(ctx context.Context, background bool) *flight {
-	fl := &flight{done: make(chan struct{})}
-	s.flight.Store(fl)
-	go s.run(fl, context.WithoutCancel(ctx), background)
-	return fl
+func (s *Source) launch(ctx context.Context, background bool) <-chan singleflight.Result {
+	s.running.Store(true)
+	return s.flight(ctx, background)
+}
+
+// flight returns a channel for the outcome of the flight in progress,
+// starting it if there is none. A caller that joins holds s.mu and has seen
+// s.running set, so the flight has not yet published and its key is still
+// in the group: the function passed here runs only for the one launch
+// starts.
+func (s *Source) flight(ctx context.Context, background bool) <-chan singleflight.Result {
+	ctx = context.WithoutCancel(ctx)
+	return s.group.DoChan(flightKey, func() (any, error) {
+		e, err := s.run(ctx, background)
+		if err != nil {
+			return nil, err
+		}
+		return e, nil
+	})
 }
 
 func (s *Source) configError() error {
