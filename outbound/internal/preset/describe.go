@@ -25,8 +25,11 @@ func Describe(cfg any) string {
 	b.WriteString(pkg[strings.LastIndexByte(pkg, '/')+1:] + "." + t.Name() + "{")
 	n := 0
 	for i := range t.NumField() {
+		if !t.Field(i).IsExported() {
+			continue
+		}
 		s, ok := describeField(t.Field(i).Name, v.Field(i))
-		if !ok || !t.Field(i).IsExported() {
+		if !ok {
 			continue
 		}
 		if n > 0 {

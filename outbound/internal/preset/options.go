@@ -47,6 +47,8 @@ func OptionsOf(cfg any) (Options, error) {
 		case !src.IsValid():
 		case dst.CanInt() && src.CanInt():
 			dst.SetInt(src.Int())
+		case dst.CanInt() && src.CanUint():
+			dst.SetInt(int64(src.Uint()))
 		case src.Type() == dst.Type():
 			dst.Set(src)
 		default:
@@ -69,9 +71,19 @@ func stringField(cfg any, name string) (string, bool) {
 func required(provider string, cfg any, names []string) []error {
 	var errs []error
 	for _, name := range names {
-		if v, _ := stringField(cfg, name); strings.TrimSpace(v) == "" {
+		v, ok := stringField(cfg, name)
+		switch {
+		case !ok:
+			errs = append(errs, noField(cfg, name))
+		case strings.TrimSpace(v) == "":
 			errs = append(errs, Errorf(provider, "%s is required", name))
 		}
 	}
 	return errs
+}
+
+// noField is the error of a Provider that names a field its Config lacks: a
+// mistake of the provider package, which its tests meet.
+func noField(cfg any, name string) error {
+	return fmt.Errorf("preset: %T has no string field %s", cfg, name)
 }

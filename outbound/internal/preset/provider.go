@@ -205,7 +205,10 @@ func (p Provider[C, P]) source(c C, o Options, tokenURL string, rt http.RoundTri
 		f = refused{f, p.Refused}
 	}
 	if o.Store != nil {
-		identity, _ := stringField(c, p.Identity)
+		identity, ok := stringField(c, p.Identity)
+		if !ok {
+			return nil, noField(c, p.Identity)
+		}
 		key := outbound.CredentialKey(p.Name, tokenURL, identity)
 		var err error
 		if f, err = share(p.Name, f, o.Store, key, o.SharedOptions, so); err != nil {
