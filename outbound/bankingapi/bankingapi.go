@@ -3,8 +3,10 @@ package bankingapi
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -136,13 +138,13 @@ func NewParts(cfg Config) (*Parts, error) { return provider.NewParts(cfg) }
 func (c Config) GoString() string { return c.String() }
 
 // LogValue logs String, redacted.
-func (c Config) LogValue() slog.Value { return preset.Redacted(c).LogValue() }
+func (c Config) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
 // Format redacts in every verb.
-func (c Config) Format(f fmt.State, verb rune) { preset.Redacted(c).Format(f, verb) }
+func (c Config) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
 
 // MarshalJSON encodes String, redacted.
-func (c Config) MarshalJSON() ([]byte, error) { return preset.Redacted(c).MarshalJSON() }
+func (c Config) MarshalJSON() ([]byte, error) { return json.Marshal(c.String()) }
 
 // MarshalText is String, for encoders that use encoding.TextMarshaler.
-func (c Config) MarshalText() ([]byte, error) { return preset.Redacted(c).MarshalText() }
+func (c Config) MarshalText() ([]byte, error) { return []byte(c.String()), nil }

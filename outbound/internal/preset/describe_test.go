@@ -2,8 +2,6 @@ package preset
 
 import (
 	"crypto/tls"
-	"encoding/json"
-	"fmt"
 	"strings"
 	"testing"
 )
@@ -27,16 +25,6 @@ func TestDescribe(t *testing.T) {
 	want := `preset.describeConfig{Environment: production, BaseURL: "https://api.example/v1", ClientID: "id", Token: REDACTED, Empty: "", Certificates: 2}`
 	if got := Describe(c); got != want {
 		t.Errorf("Describe = %s\nwant       %s", got, want)
-	}
-	r := Redacted(c)
-	j, _ := json.Marshal(struct{ C Redacting }{r})
-	txt, _ := r.MarshalText()
-	for _, s := range []string{fmt.Sprintf("%v %+v %#v %s %q", r, r, r, r, r), string(j), string(txt), r.LogValue().String()} {
-		for _, secret := range []string{"tok-secret", "pw", "k1"} {
-			if strings.Contains(s, secret) {
-				t.Errorf("%q shows %q", s, secret)
-			}
-		}
 	}
 	if got := Describe(describeConfig{BaseURL: "%zz"}); !strings.Contains(got, `BaseURL: "REDACTED"`) {
 		t.Errorf("an unparsable BaseURL: %s", got)

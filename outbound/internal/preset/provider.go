@@ -186,6 +186,9 @@ func (p Provider[C, P]) check(c C, o Options) (API, string, []error) {
 	if p.Check != nil && ok && o.Environment.valid() {
 		errs = append(errs, p.Check(c, base)...)
 	}
+	if o.Store != nil && o.SharedOptions != nil {
+		errs = append(errs, wrap(p.Name, o.SharedOptions.Validate()))
+	}
 	return api, base, errs
 }
 
