@@ -83,7 +83,7 @@ func check(c Config, baseURL string) []error {
 	} else if c.APIKey != "" && env != c.Environment {
 		errs = append(errs, preset.Errorf(name, "APIKey is a %s key but Environment is %s", env, c.Environment))
 	}
-	other := 1 - c.Environment
+	other := 1 - c.Environment // the other environment
 	if baseURL != "" && hostOf(baseURL) == hostOf(urls[other]) {
 		errs = append(errs, preset.Errorf(name, "BaseURL is on the %s host but Environment is %s", other, c.Environment))
 	}
