@@ -100,9 +100,27 @@ func (e *Error) Error() string {
 	}
 	if e.Err != nil && !isSentinel(e.Err) {
 		b.WriteString(": ")
-		b.WriteString(e.Err.Error())
+		b.WriteString(unprefixed(e.Err.Error()))
 	}
 	return b.String()
+}
+
+// prefix starts every message of this package, once.
+const prefix = "outbound: "
+
+// unprefixed returns the text of a cause without this package's prefix: the
+// message that holds it says it already. The sentinels and the causes made
+// here start with it, also inside a wrapping cause ("invalid token
+// response: …") and on each line of a joined one.
+func unprefixed(s string) string {
+	if !strings.Contains(s, prefix) {
+		return s
+	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.ReplaceAll(strings.TrimPrefix(l, prefix), ": "+prefix, ": ")
+	}
+	return strings.Join(lines, "\n")
 }
 
 // Unwrap returns the cause.

@@ -38,21 +38,9 @@ func (r *tokenRequest) post(ctx context.Context, client *http.Client) ([]byte, e
 		client = http.DefaultClient
 	}
 	safeURL := redactURL(r.url)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.url, bytes.NewReader(r.body))
+	req, err := r.newRequest(ctx)
 	if err != nil {
-		return nil, &Error{Op: r.op, URL: safeURL, Err: errors.New("invalid token URL")}
-	}
-	req.Header.Set("Content-Type", r.contentType)
-	req.Header.Set("Accept", "application/json")
-	if r.basicUser != "" || r.basicPass != "" {
-		req.SetBasicAuth(r.basicUser, r.basicPass)
-	}
-	if r.dpop != nil {
-		proof, err := r.dpop.Proof(http.MethodPost, req.URL, "")
-		if err != nil {
-			return nil, &Error{Op: r.op, URL: safeURL, Err: err}
-		}
-		req.Header.Set("DPoP", proof)
+		return nil, &Error{Op: r.op, URL: safeURL, Err: err}
 	}
 	// A token request carries credentials; net/http would re-send its body
 	// (and, to the same host, its Authorization) on a 307 or 308, to wherever
@@ -74,34 +62,66 @@ func (r *tokenRequest) post(ctx context.Context, client *http.Client) ([]byte, e
 	if r.dpop != nil {
 		r.newNonce = r.dpop.noteNonce(req.URL, resp.Header)
 	}
-	ok := r.ok
-	if ok == nil {
-		ok = func(s int) bool { return s == http.StatusOK }
-	}
-	if !ok(resp.StatusCode) {
-		e := responseError(r.op, resp, r.sent.withBasic(r.basicUser, r.basicPass))
-		e.URL = safeURL
-		switch {
-		case resp.StatusCode < 300:
-			// A success the endpoint is not documented to send.
-			e.Err = fmt.Errorf("%w: unexpected status", ErrInvalidResponse)
-		case resp.StatusCode < 400:
-			e.Err = fmt.Errorf("%w: redirect not followed: token requests carry credentials", ErrInvalidResponse)
-		}
-		return nil, e
+	if !r.success(resp.StatusCode) {
+		return nil, r.refusal(resp, safeURL)
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxErrorBody+1))
-	if err != nil {
+	switch {
+	case err != nil:
 		// A timeout, reset or truncation after the status line is as
 		// transient as one before it.
-		return nil, &Error{Op: r.op, URL: safeURL, Status: resp.StatusCode,
-			Err: fmt.Errorf("%w: reading the body: %w", ErrUnavailable, err)}
+		err = fmt.Errorf("%w: reading the body: %w", ErrUnavailable, err)
+	case len(body) > MaxErrorBody:
+		err = fmt.Errorf("%w: body larger than %d bytes", ErrInvalidResponse, MaxErrorBody)
+	default:
+		return body, nil
 	}
-	if len(body) > MaxErrorBody {
-		return nil, &Error{Op: r.op, URL: safeURL, Status: resp.StatusCode,
-			Err: fmt.Errorf("%w: body larger than %d bytes", ErrInvalidResponse, MaxErrorBody)}
+	return nil, &Error{Op: r.op, URL: safeURL, Status: resp.StatusCode, Err: err}
+}
+
+// newRequest returns the POST of r, with its credentials and DPoP proof.
+func (r *tokenRequest) newRequest(ctx context.Context) (*http.Request, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.url, bytes.NewReader(r.body))
+	if err != nil {
+		return nil, errors.New("invalid token URL")
 	}
-	return body, nil
+	req.Header.Set("Content-Type", r.contentType)
+	req.Header.Set("Accept", "application/json")
+	if r.basicUser != "" || r.basicPass != "" {
+		req.SetBasicAuth(r.basicUser, r.basicPass)
+	}
+	if r.dpop != nil {
+		proof, err := r.dpop.Proof(http.MethodPost, req.URL, "")
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("DPoP", proof)
+	}
+	return req, nil
+}
+
+// success reports whether status is one r accepts: 200 unless r says
+// otherwise.
+func (r *tokenRequest) success(status int) bool {
+	if r.ok == nil {
+		return status == http.StatusOK
+	}
+	return r.ok(status)
+}
+
+// refusal returns the *Error of a response with a status r does not accept,
+// with the provider's error read from its body.
+func (r *tokenRequest) refusal(resp *http.Response, safeURL string) *Error {
+	e := responseError(r.op, resp, r.sent.withBasic(r.basicUser, r.basicPass))
+	e.URL = safeURL
+	switch {
+	case resp.StatusCode < 300:
+		// A success the endpoint is not documented to send.
+		e.Err = fmt.Errorf("%w: unexpected status", ErrInvalidResponse)
+	case resp.StatusCode < 400:
+		e.Err = fmt.Errorf("%w: redirect not followed: token requests carry credentials", ErrInvalidResponse)
+	}
+	return e
 }
 
 func invalidResponse(op, u string, status int, why string) error {

@@ -22,19 +22,39 @@ const (
 	Production
 )
 
+// String returns "sandbox" or "production".
+func (e Environment) String() string { return preset.Environment(e).String() }
+
 // Key prefixes of each environment.
 const (
 	ProductionKeyPrefix = "$aact_prod_"
 	SandboxKeyPrefix    = "$aact_hmlg_"
 )
 
-// BaseURL returns the documented base URL of env.
-func BaseURL(env Environment) string {
-	if env == Production {
-		return "https://api.asaas.com/v3"
-	}
-	return "https://api-sandbox.asaas.com/v3"
+// urls are the documented base URLs, by environment.
+var urls = [2]string{Sandbox: "https://api-sandbox.asaas.com/v3", Production: "https://api.asaas.com/v3"}
+
+// name is the package's name, the prefix of its errors.
+const name = "asaas"
+
+// provider is what is Asaas's own: a static API key in the access_token
+// header beside a mandatory User-Agent, and keys that name their
+// environment.
+var provider = preset.Provider[Config, *http.Client]{
+	Name: name,
+	APIs: []preset.API{{URLs: urls}},
+	// UserAgent is required: Asaas refuses requests without one.
+	Required: []string{"APIKey", "UserAgent"},
+	Check:    check,
+	Decorators: func(c Config) []func(http.RoundTripper) http.RoundTripper {
+		return []func(http.RoundTripper) http.RoundTripper{outbound.UserAgent(c.UserAgent), outbound.Header("access_token", c.APIKey)}
+	},
+	Parts: func(b preset.Built) *http.Client { return b.Client },
 }
+
+// BaseURL returns the documented base URL of env, or "" for an unknown
+// environment.
+func BaseURL(env Environment) string { return provider.URL(preset.Environment(env), 0) }
 
 // EnvironmentOf returns the environment an API key belongs to, by its
 // prefix. The error never contains the key.
@@ -45,7 +65,39 @@ func EnvironmentOf(apiKey string) (Environment, error) {
 	case strings.HasPrefix(apiKey, SandboxKeyPrefix):
 		return Sandbox, nil
 	}
-	return 0, preset.Errorf("asaas", "APIKey does not start with %s or %s", ProductionKeyPrefix, SandboxKeyPrefix)
+	return 0, preset.Errorf(name, "APIKey does not start with %s or %s", ProductionKeyPrefix, SandboxKeyPrefix)
+}
+
+// check returns what is wrong with c's key and user agent, and a base URL
+// on the other environment's host, which would send the key there.
+func check(c Config, baseURL string) []error {
+	var errs []error
+	if strings.ContainsAny(c.APIKey, " \t\r\n") {
+		errs = append(errs, preset.Errorf(name, "APIKey contains white space"))
+	}
+	if strings.ContainsAny(c.UserAgent, "\r\n") {
+		errs = append(errs, preset.Errorf(name, "UserAgent contains a line break"))
+	}
+	if env, err := EnvironmentOf(c.APIKey); c.APIKey != "" && err != nil {
+		errs = append(errs, err)
+	} else if c.APIKey != "" && env != c.Environment {
+		errs = append(errs, preset.Errorf(name, "APIKey is a %s key but Environment is %s", env, c.Environment))
+	}
+	other := 1 - c.Environment // the other environment
+	if baseURL != "" && hostOf(baseURL) == hostOf(urls[other]) {
+		errs = append(errs, preset.Errorf(name, "BaseURL is on the %s host but Environment is %s", other, c.Environment))
+	}
+	return errs
+}
+
+// hostOf returns the lower-cased host name of a URL already checked by
+// preset.BaseURL.
+func hostOf(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return ""
+	}
+	return strings.ToLower(u.Hostname())
 }
 
 // Config configures a client for Asaas. Its String, GoString and Format
@@ -66,78 +118,13 @@ type Config struct {
 	UserAgent string
 }
 
+// String describes c without its key.
+func (c Config) String() string { return preset.Describe(c) }
+
 // New returns an *http.Client that sends the API key and User-Agent with its
 // requests to Asaas. An invalid Config is an error here (wrapping
-// outbound.ErrInvalidConfig), never at request time.
-func New(cfg Config) (*http.Client, error) {
-	const provider = "asaas"
-	if err := preset.Require(provider, "APIKey", cfg.APIKey, "UserAgent", cfg.UserAgent); err != nil {
-		return nil, err
-	}
-	if cfg.Environment != Sandbox && cfg.Environment != Production {
-		return nil, preset.Errorf(provider, "unknown Environment %d", cfg.Environment)
-	}
-	if strings.ContainsAny(cfg.APIKey, " \t\r\n") {
-		return nil, preset.Errorf(provider, "APIKey contains white space")
-	}
-	if strings.ContainsAny(cfg.UserAgent, "\r\n") {
-		return nil, preset.Errorf(provider, "UserAgent contains a line break")
-	}
-	env, err := EnvironmentOf(cfg.APIKey)
-	if err != nil {
-		return nil, err
-	}
-	if env != cfg.Environment {
-		return nil, preset.Errorf(provider, "APIKey is a %s key but Environment is %s", name(env), name(cfg.Environment))
-	}
-	base, err := preset.BaseURL(provider, cfg.BaseURL, BaseURL(cfg.Environment))
-	if err != nil {
-		return nil, err
-	}
-	// A BaseURL on the other environment's host would send the key there.
-	other := Production
-	if cfg.Environment == Production {
-		other = Sandbox
-	}
-	if hostOf(base) == hostOf(BaseURL(other)) {
-		return nil, preset.Errorf(provider, "BaseURL is on the %s host but Environment is %s", name(other), name(cfg.Environment))
-	}
-	b, err := preset.Build(preset.Spec{
-		TransportOptions: preset.TransportOptions{Provider: provider, Base: cfg.Base},
-		BaseURL:          base,
-		Decorators: []func(http.RoundTripper) http.RoundTripper{
-			outbound.UserAgent(cfg.UserAgent),
-			outbound.Header("access_token", cfg.APIKey),
-		},
-	})
-	if err != nil {
-		return nil, err
-	}
-	return b.Client, nil
-}
-
-// hostOf returns the lower-cased host name of a URL already checked by
-// preset.BaseURL.
-func hostOf(rawURL string) string {
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return ""
-	}
-	return strings.ToLower(u.Hostname())
-}
-
-func name(e Environment) string {
-	if e == Production {
-		return "production"
-	}
-	return "sandbox"
-}
-
-// String describes c without its key.
-func (c Config) String() string {
-	return fmt.Sprintf("asaas.Config{Environment: %s, BaseURL: %q, APIKey: REDACTED, UserAgent: %q}",
-		name(c.Environment), c.BaseURL, c.UserAgent)
-}
+// outbound.ErrInvalidConfig, every problem reported), never at request time.
+func New(cfg Config) (*http.Client, error) { return provider.New(cfg) }
 
 // GoString is String.
 func (c Config) GoString() string { return c.String() }

@@ -1,7 +1,6 @@
 package bankingapi
 
 import (
-	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
@@ -11,7 +10,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/gatehouse-go/gatehouse/outbound"
 	"github.com/gatehouse-go/gatehouse/outbound/internal/preset"
@@ -28,6 +26,9 @@ const (
 	Production
 )
 
+// String returns "sandbox" or "production".
+func (e Environment) String() string { return preset.Environment(e).String() }
+
 // ProductionURL is the host of the Banking API's documentation examples.
 const ProductionURL = "https://api.bancodigital.com"
 
@@ -43,6 +44,35 @@ var (
 	// ErrIPNotAllowed: the source IP is not on the credential's allowlist.
 	ErrIPNotAllowed = errors.New("bankingapi: source IP not allowed")
 )
+
+// provider is what is the Banking API's own: mTLS, an OAuth2-shaped token
+// response to a JSON request, and refusals that say which check failed.
+var provider = preset.Provider[Config, *Parts]{
+	Name:     "bankingapi",
+	APIs:     []preset.API{{TokenPath: TokenPath, MTLS: true, URLs: [2]string{Production: ProductionURL}}},
+	Required: []string{"ClientID", "ClientSecret"},
+	Identity: "ClientID",
+	Fetcher: func(c Config, e preset.Endpoint) outbound.Fetcher {
+		return &outbound.JSONFetcher{URL: e.URL, Client: e.Client, Now: e.Now,
+			Body:       map[string]string{"client_id": c.ClientID, "client_secret": c.ClientSecret, "grant_type": "client_credentials"},
+			TokenField: "access_token", TypeField: "token_type", ExpiresInField: "expires_in"}
+	},
+	Refused: refused,
+	Parts: func(b preset.Built) *Parts {
+		return &Parts{Client: b.Client, Source: b.Source, BaseURL: b.BaseURL, Certificates: b.Certificates}
+	},
+}
+
+// refused adds the Banking API's own causes to a refused token request: a
+// 401 about the certificate, and the 403 of an IP not allowed.
+func refused(e *outbound.Error) {
+	switch {
+	case e.Status == http.StatusUnauthorized && strings.Contains(strings.ToLower(e.Code+" "+e.Message), "certificate"):
+		e.Err = ErrInvalidClientCertificate
+	case e.Status == http.StatusForbidden:
+		e.Err = ErrIPNotAllowed
+	}
+}
 
 // Config configures a client for the Banking API. Its String, GoString and
 // Format methods redact ClientSecret and the certificates' keys.
@@ -80,6 +110,9 @@ type Config struct {
 	SharedOptions *outbound.SharedOptions
 }
 
+// String describes c without its secret or keys.
+func (c Config) String() string { return preset.Describe(c) }
+
 // Parts are what New assembles, for callers that need more than the client.
 type Parts struct {
 	// Client sends authorized requests to BaseURL.
@@ -95,92 +128,11 @@ type Parts struct {
 
 // New returns an *http.Client that authorizes its requests to the Banking
 // API. An invalid Config is an error here (wrapping
-// outbound.ErrInvalidConfig), never at request time.
-func New(cfg Config) (*http.Client, error) {
-	p, err := NewParts(cfg)
-	if err != nil {
-		return nil, err
-	}
-	return p.Client, nil
-}
+// outbound.ErrInvalidConfig, every problem reported), never at request time.
+func New(cfg Config) (*http.Client, error) { return provider.New(cfg) }
 
 // NewParts is New returning all the parts it assembles.
-func NewParts(cfg Config) (*Parts, error) {
-	const provider = "bankingapi"
-	def := ""
-	switch cfg.Environment {
-	case Production:
-		def = ProductionURL
-	case Sandbox:
-	default:
-		return nil, preset.Errorf(provider, "unknown Environment %d", cfg.Environment)
-	}
-	if err := preset.Require(provider, "ClientID", cfg.ClientID, "ClientSecret", cfg.ClientSecret); err != nil {
-		return nil, err
-	}
-	base, err := preset.BaseURL(provider, cfg.BaseURL, def)
-	if err != nil {
-		return nil, err
-	}
-	b, err := preset.Build(preset.Spec{
-		TransportOptions: preset.TransportOptions{Provider: provider, Base: cfg.Base, Certificates: cfg.Certificates,
-			CertificateSet: cfg.CertificateSet, RequireCertificates: true, RootCAs: cfg.RootCAs},
-		BaseURL:       base,
-		SourceOptions: cfg.SourceOptions,
-		Store:         cfg.Store,
-		SharedOptions: cfg.SharedOptions,
-		SharedKey:     preset.CredentialKey(provider, base+TokenPath, cfg.ClientID),
-		Fetcher: func(c *http.Client, now func() time.Time) outbound.Fetcher {
-			return classify{&outbound.JSONFetcher{
-				URL: base + TokenPath,
-				Body: map[string]string{"client_id": cfg.ClientID, "client_secret": cfg.ClientSecret,
-					"grant_type": "client_credentials"},
-				TokenField:     "access_token",
-				TypeField:      "token_type",
-				ExpiresInField: "expires_in",
-				Client:         c,
-				Now:            now,
-			}}
-		},
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &Parts{Client: b.Client, Source: b.Source, BaseURL: base, Certificates: b.Set}, nil
-}
-
-// classify adds the Banking API's own causes to a refused token request.
-type classify struct{ f outbound.Fetcher }
-
-func (c classify) Fetch(ctx context.Context) (outbound.Token, error) {
-	tok, err := c.f.Fetch(ctx)
-	var oe *outbound.Error
-	if err == nil || !errors.As(err, &oe) {
-		return tok, err
-	}
-	switch {
-	case oe.Status == http.StatusUnauthorized &&
-		strings.Contains(strings.ToLower(oe.Code+" "+oe.Message), "certificate"):
-		oe.Err = ErrInvalidClientCertificate
-	case oe.Status == http.StatusForbidden:
-		oe.Err = ErrIPNotAllowed
-	}
-	return tok, err
-}
-
-// Validate passes the wrapped fetcher's configuration check on.
-func (c classify) Validate() error {
-	if v, ok := c.f.(interface{ Validate() error }); ok {
-		return v.Validate()
-	}
-	return nil
-}
-
-// String describes c without its secret or keys.
-func (c Config) String() string {
-	return fmt.Sprintf("bankingapi.Config{Environment: %d, BaseURL: %q, ClientID: %q, ClientSecret: REDACTED, Certificates: %d}",
-		c.Environment, c.BaseURL, c.ClientID, len(c.Certificates))
-}
+func NewParts(cfg Config) (*Parts, error) { return provider.NewParts(cfg) }
 
 // GoString is String.
 func (c Config) GoString() string { return c.String() }

@@ -19,13 +19,7 @@ import (
 func TestMain(m *testing.M) { leakcheck.VerifyTestMain(m) }
 
 func newFake(t *testing.T) *providertest.Server {
-	t.Helper()
-	fake, err := providertest.NewBankingAPI(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(fake.Close)
-	return fake
+	return presettest.Start(t, func() (*providertest.Server, error) { return providertest.NewBankingAPI(nil) })
 }
 
 func config(fake *providertest.Server, certs ...tls.Certificate) bankingapi.Config {
@@ -43,10 +37,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer p.Client.CloseIdleConnections()
-	presettest.GetMany(t, p.Client, p.BaseURL+"/public/gw_banking/v1/accounts/123/balance", 50, http.StatusOK)
-	if n := fake.TokenRequests(); n != 1 {
-		t.Fatalf("token requests = %d, want 1", n)
-	}
+	presettest.Cached(t, fake, p.Client, p.BaseURL+"/public/gw_banking/v1/accounts/123/balance", true)
 }
 
 func TestPFXCertificate(t *testing.T) {
@@ -134,11 +125,9 @@ func TestRefusals(t *testing.T) {
 }
 
 func TestConfig(t *testing.T) {
-	c := bankingapi.Config{Environment: bankingapi.Production, ClientID: "id", ClientSecret: "s3cret-x"}
-	if _, err := bankingapi.New(c); !errors.Is(err, outbound.ErrInvalidConfig) {
-		t.Fatalf("without certificates: err = %v", err)
-	}
-	presettest.NoSecret(t, c, "s3cret-x")
+	presettest.Invalid(t, bankingapi.New, map[string]bankingapi.Config{
+		"without certificates": {Environment: bankingapi.Production, ClientID: "id", ClientSecret: "s3cret-x"},
+	}, "s3cret-x")
 }
 
 // A certificate renewed on disk reaches the client through an mtls.Reloader's

@@ -22,6 +22,9 @@ const (
 	Production
 )
 
+// String returns "sandbox" or "production".
+func (e Environment) String() string { return preset.Environment(e).String() }
+
 // ProductionURL is DiviPay's documented base URL.
 const ProductionURL = "https://api.divipay.com.br"
 
@@ -31,6 +34,22 @@ const TokenPath = "/api/auth"
 // RefreshAhead is how long before expiry tokens are renewed, as DiviPay
 // advises.
 const RefreshAhead = 5 * time.Minute
+
+// provider is what is DiviPay's own: a token request with a JSON body,
+// answered 201 Created with the token's lifetime and expiry.
+var provider = preset.Provider[Config, *Parts]{
+	Name:         "divipay",
+	APIs:         []preset.API{{TokenPath: TokenPath, URLs: [2]string{Production: ProductionURL}}},
+	Required:     []string{"ClientID", "ClientSecret"},
+	Identity:     "ClientID",
+	RefreshAhead: RefreshAhead,
+	Fetcher: func(c Config, e preset.Endpoint) outbound.Fetcher {
+		return &outbound.JSONFetcher{URL: e.URL, Client: e.Client, Now: e.Now, Statuses: []int{http.StatusCreated},
+			Body:       map[string]string{"client_id": c.ClientID, "client_secret": c.ClientSecret},
+			TokenField: "token", TypeField: "type", ExpiresInField: "expireIn", ExpiresAtField: "expireOn"}
+	},
+	Parts: func(b preset.Built) *Parts { return &Parts{Client: b.Client, Source: b.Source, BaseURL: b.BaseURL} },
+}
 
 // Config configures a client for DiviPay. Its String, GoString and Format
 // methods redact ClientSecret.
@@ -59,6 +78,9 @@ type Config struct {
 	SharedOptions *outbound.SharedOptions
 }
 
+// String describes c without its secret.
+func (c Config) String() string { return preset.Describe(c) }
+
 // Parts are what New assembles, for callers that need more than the client.
 type Parts struct {
 	// Client sends authorized requests to BaseURL.
@@ -70,73 +92,12 @@ type Parts struct {
 }
 
 // New returns an *http.Client that authorizes its requests to DiviPay. An
-// invalid Config is an error here (wrapping outbound.ErrInvalidConfig), never
-// at request time.
-func New(cfg Config) (*http.Client, error) {
-	p, err := NewParts(cfg)
-	if err != nil {
-		return nil, err
-	}
-	return p.Client, nil
-}
+// invalid Config is an error here (wrapping outbound.ErrInvalidConfig, every
+// problem reported), never at request time.
+func New(cfg Config) (*http.Client, error) { return provider.New(cfg) }
 
 // NewParts is New returning all the parts it assembles.
-func NewParts(cfg Config) (*Parts, error) {
-	const provider = "divipay"
-	def := ""
-	switch cfg.Environment {
-	case Production:
-		def = ProductionURL
-	case Sandbox:
-	default:
-		return nil, preset.Errorf(provider, "unknown Environment %d", cfg.Environment)
-	}
-	if err := preset.Require(provider, "ClientID", cfg.ClientID, "ClientSecret", cfg.ClientSecret); err != nil {
-		return nil, err
-	}
-	base, err := preset.BaseURL(provider, cfg.BaseURL, def)
-	if err != nil {
-		return nil, err
-	}
-	so := outbound.SourceOptions{RefreshAhead: RefreshAhead}
-	if cfg.SourceOptions != nil {
-		so = *cfg.SourceOptions
-		if so.RefreshAhead == 0 {
-			so.RefreshAhead = RefreshAhead
-		}
-	}
-	b, err := preset.Build(preset.Spec{
-		TransportOptions: preset.TransportOptions{Provider: provider, Base: cfg.Base},
-		BaseURL:          base,
-		SourceOptions:    &so,
-		Store:            cfg.Store,
-		SharedOptions:    cfg.SharedOptions,
-		SharedKey:        preset.CredentialKey(provider, base+TokenPath, cfg.ClientID),
-		Fetcher: func(c *http.Client, now func() time.Time) outbound.Fetcher {
-			return &outbound.JSONFetcher{
-				URL:            base + TokenPath,
-				Body:           map[string]string{"client_id": cfg.ClientID, "client_secret": cfg.ClientSecret},
-				TokenField:     "token",
-				TypeField:      "type",
-				ExpiresInField: "expireIn",
-				ExpiresAtField: "expireOn",
-				Statuses:       []int{http.StatusCreated},
-				Client:         c,
-				Now:            now,
-			}
-		},
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &Parts{Client: b.Client, Source: b.Source, BaseURL: base}, nil
-}
-
-// String describes c without its secret.
-func (c Config) String() string {
-	return fmt.Sprintf("divipay.Config{Environment: %d, BaseURL: %q, ClientID: %q, ClientSecret: REDACTED}",
-		c.Environment, c.BaseURL, c.ClientID)
-}
+func NewParts(cfg Config) (*Parts, error) { return provider.NewParts(cfg) }
 
 // GoString is String.
 func (c Config) GoString() string { return c.String() }

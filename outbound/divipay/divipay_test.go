@@ -26,32 +26,15 @@ func newClient(t *testing.T, fake *providertest.Server, secret string) *divipay.
 }
 
 func TestEndToEnd(t *testing.T) {
-	fake, err := providertest.NewDiviPay(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fake.Close()
+	fake := presettest.Start(t, func() (*providertest.Server, error) { return providertest.NewDiviPay(nil) })
 	p := newClient(t, fake, fake.Credentials().ClientSecret)
-	presettest.GetMany(t, p.Client, p.BaseURL+"/api/charge/abc123", 50, http.StatusOK)
-	if n := fake.TokenRequests(); n != 1 {
-		t.Fatalf("token requests = %d, want 1", n)
-	}
-	fake.RevokeTokens()
-	presettest.GetMany(t, p.Client, p.BaseURL+"/api/charge/abc123", 5, http.StatusOK)
-	if n := fake.TokenRequests(); n != 2 {
-		t.Fatalf("token requests after revocation = %d, want 2", n)
-	}
+	presettest.Cached(t, fake, p.Client, p.BaseURL+"/api/charge/abc123", true)
 }
 
 func TestRefusals(t *testing.T) {
-	fake, err := providertest.NewDiviPay(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fake.Close()
-
+	fake := presettest.Start(t, func() (*providertest.Server, error) { return providertest.NewDiviPay(nil) })
 	p := newClient(t, fake, "wrong-secret-value")
-	_, err = p.Client.Get(p.BaseURL + "/api/charge/1")
+	_, err := p.Client.Get(p.BaseURL + "/api/charge/1")
 	var oe *outbound.Error
 	if !errors.Is(err, outbound.ErrInvalidCredentials) || !errors.As(err, &oe) || oe.Message != "Invalid credentials" {
 		t.Fatalf("err = %v", err)
@@ -74,15 +57,12 @@ func TestRefusals(t *testing.T) {
 }
 
 func TestConfig(t *testing.T) {
-	if _, err := divipay.New(divipay.Config{ClientID: "id", ClientSecret: "s3cret-x"}); !errors.Is(err, outbound.ErrInvalidConfig) {
-		t.Fatalf("sandbox without BaseURL: err = %v", err)
-	}
-	if _, err := divipay.New(divipay.Config{Environment: divipay.Production, ClientID: "id"}); !errors.Is(err, outbound.ErrInvalidConfig) {
-		t.Fatalf("no secret: err = %v", err)
-	}
+	presettest.Invalid(t, divipay.New, map[string]divipay.Config{
+		"sandbox without BaseURL": {ClientID: "id", ClientSecret: "s3cret-x"},
+		"no secret":               {Environment: divipay.Production, ClientID: "id"},
+	}, "s3cret-x")
 	p, err := divipay.NewParts(divipay.Config{Environment: divipay.Production, ClientID: "id", ClientSecret: "s3cret-x"})
 	if err != nil || p.BaseURL != divipay.ProductionURL {
 		t.Fatalf("production: %v %v", p, err)
 	}
-	presettest.NoSecret(t, divipay.Config{ClientSecret: "s3cret-x"}, "s3cret-x")
 }

@@ -11,15 +11,10 @@ import (
 )
 
 func TestSharedStore(t *testing.T) {
-	fake, err := providertest.NewDiviPay(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fake.Close()
-	cr := fake.Credentials()
+	fake := presettest.Start(t, func() (*providertest.Server, error) { return providertest.NewDiviPay(nil) })
 	presettest.SharedStore(t, fake, func(st outbound.Store, o *outbound.SharedOptions) (*http.Client, string, error) {
 		p, err := divipay.NewParts(divipay.Config{BaseURL: fake.BaseURL(), Base: fake.Client().Transport,
-			ClientID: cr.ClientID, ClientSecret: cr.ClientSecret, Store: st, SharedOptions: o})
+			ClientID: fake.Credentials().ClientID, ClientSecret: fake.Credentials().ClientSecret, Store: st, SharedOptions: o})
 		if err != nil {
 			return nil, "", err
 		}

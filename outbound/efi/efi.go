@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/gatehouse-go/gatehouse/outbound"
 	"github.com/gatehouse-go/gatehouse/outbound/internal/preset"
@@ -24,6 +23,9 @@ const (
 	Production
 )
 
+// String returns "sandbox" or "production".
+func (e Environment) String() string { return preset.Environment(e).String() }
+
 // API selects one of Efí's APIs.
 type API int
 
@@ -36,28 +38,38 @@ const (
 	Charges
 )
 
-// BaseURL returns the documented base URL of api in env, as Efí's SDKs use
-// it. Paths of Charges requests start after /v1.
-func BaseURL(env Environment, api API) string {
-	switch {
-	case api == Pix && env == Production:
-		return "https://pix.api.efipay.com.br"
-	case api == Pix:
-		return "https://pix-h.api.efipay.com.br"
-	case env == Production:
-		return "https://cobrancas.api.efipay.com.br/v1"
-	default:
-		return "https://cobrancas-h.api.efipay.com.br/v1"
-	}
+// String returns "Pix" or "Charges".
+func (a API) String() string { return provider.APIName(int(a)) }
+
+// provider is what is Efí's own: its APIs, and a token request of OAuth2
+// client credentials in a Basic header with a JSON body.
+var provider = preset.Provider[Config, *Parts]{
+	Name: "efi",
+	APIs: []preset.API{
+		Pix: {Name: "Pix", TokenPath: "/oauth/token", MTLS: true,
+			URLs: [2]string{Sandbox: "https://pix-h.api.efipay.com.br", Production: "https://pix.api.efipay.com.br"}},
+		Charges: {Name: "Charges", TokenPath: "/authorize",
+			URLs: [2]string{Sandbox: "https://cobrancas-h.api.efipay.com.br/v1", Production: "https://cobrancas.api.efipay.com.br/v1"}},
+	},
+	Required: []string{"ClientID", "ClientSecret"},
+	Identity: "ClientID",
+	Fetcher: func(c Config, e preset.Endpoint) outbound.Fetcher {
+		// Efí's credentials are plain ASCII, sent unescaped as its SDKs do.
+		return &outbound.ClientCredentials{TokenURL: e.URL, ClientID: c.ClientID, ClientSecret: c.ClientSecret,
+			AuthStyle: outbound.AuthBasicUnescaped, Encoding: outbound.JSONBody, Client: e.Client, Now: e.Now}
+	},
+	Parts: func(b preset.Built) *Parts {
+		return &Parts{Client: b.Client, Source: b.Source, BaseURL: b.BaseURL, Certificates: b.Certificates}
+	},
 }
 
+// BaseURL returns the documented base URL of api in env, as Efí's SDKs use
+// it, or "" for an unknown API or environment. Paths of Charges requests
+// start after /v1.
+func BaseURL(env Environment, api API) string { return provider.URL(preset.Environment(env), int(api)) }
+
 // TokenPath returns the path of api's token endpoint below its base URL.
-func TokenPath(api API) string {
-	if api == Charges {
-		return "/authorize"
-	}
-	return "/oauth/token"
-}
+func TokenPath(api API) string { return provider.TokenPath(int(api)) }
 
 // Config configures a client for Efí. Its String, GoString and Format methods
 // redact ClientSecret.
@@ -98,6 +110,9 @@ type Config struct {
 	SharedOptions *outbound.SharedOptions
 }
 
+// String describes c without its secret.
+func (c Config) String() string { return preset.Describe(c) }
+
 // Parts are what New assembles, for callers that need more than the client.
 type Parts struct {
 	// Client sends authorized requests to BaseURL.
@@ -112,59 +127,12 @@ type Parts struct {
 }
 
 // New returns an *http.Client that authorizes its requests to Efí. An invalid
-// Config is an error here (wrapping outbound.ErrInvalidConfig), never at
-// request time.
-func New(cfg Config) (*http.Client, error) {
-	p, err := NewParts(cfg)
-	if err != nil {
-		return nil, err
-	}
-	return p.Client, nil
-}
+// Config is an error here (wrapping outbound.ErrInvalidConfig, every problem
+// reported), never at request time.
+func New(cfg Config) (*http.Client, error) { return provider.New(cfg) }
 
 // NewParts is New returning all the parts it assembles.
-func NewParts(cfg Config) (*Parts, error) {
-	const provider = "efi"
-	if cfg.API != Pix && cfg.API != Charges {
-		return nil, preset.Errorf(provider, "unknown API %d", cfg.API)
-	}
-	if cfg.Environment != Sandbox && cfg.Environment != Production {
-		return nil, preset.Errorf(provider, "unknown Environment %d", cfg.Environment)
-	}
-	if err := preset.Require(provider, "ClientID", cfg.ClientID, "ClientSecret", cfg.ClientSecret); err != nil {
-		return nil, err
-	}
-	base, err := preset.BaseURL(provider, cfg.BaseURL, BaseURL(cfg.Environment, cfg.API))
-	if err != nil {
-		return nil, err
-	}
-	b, err := preset.Build(preset.Spec{
-		TransportOptions: preset.TransportOptions{Provider: provider, Base: cfg.Base, Certificates: cfg.Certificates,
-			CertificateSet: cfg.CertificateSet, RequireCertificates: cfg.API == Pix, RootCAs: cfg.RootCAs},
-		BaseURL:       base,
-		SourceOptions: cfg.SourceOptions,
-		Store:         cfg.Store,
-		SharedOptions: cfg.SharedOptions,
-		SharedKey:     preset.CredentialKey(provider, base+TokenPath(cfg.API), cfg.ClientID),
-		Fetcher: func(c *http.Client, now func() time.Time) outbound.Fetcher {
-			return &outbound.ClientCredentials{
-				TokenURL: base + TokenPath(cfg.API), ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret,
-				// Efí's credentials are plain ASCII, sent unescaped as its SDKs do.
-				AuthStyle: outbound.AuthBasicUnescaped, Encoding: outbound.JSONBody, Client: c, Now: now,
-			}
-		},
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &Parts{Client: b.Client, Source: b.Source, BaseURL: base, Certificates: b.Set}, nil
-}
-
-// String describes c without its secret.
-func (c Config) String() string {
-	return fmt.Sprintf("efi.Config{Environment: %d, API: %d, BaseURL: %q, ClientID: %q, ClientSecret: REDACTED, Certificates: %d}",
-		c.Environment, c.API, c.BaseURL, c.ClientID, len(c.Certificates))
-}
+func NewParts(cfg Config) (*Parts, error) { return provider.NewParts(cfg) }
 
 // GoString is String.
 func (c Config) GoString() string { return c.String() }

@@ -2,6 +2,7 @@ package efi_test
 
 import (
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"net/http"
 	"testing"
@@ -16,13 +17,7 @@ import (
 func TestMain(m *testing.M) { leakcheck.VerifyTestMain(m) }
 
 func newFake(t *testing.T, api providertest.EfiAPI) *providertest.Server {
-	t.Helper()
-	fake, err := providertest.NewEfi(api, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(fake.Close)
-	return fake
+	return presettest.Start(t, func() (*providertest.Server, error) { return providertest.NewEfi(api, nil) })
 }
 
 func config(fake *providertest.Server, api efi.API) efi.Config {
@@ -37,28 +32,15 @@ func config(fake *providertest.Server, api efi.API) efi.Config {
 }
 
 func TestEndToEnd(t *testing.T) {
-	for _, tt := range []struct {
-		name string
-		fake providertest.EfiAPI
-		api  efi.API
-	}{{"pix", providertest.EfiPix, efi.Pix}, {"charges", providertest.EfiCharges, efi.Charges}} {
-		t.Run(tt.name, func(t *testing.T) {
-			fake := newFake(t, tt.fake)
-			p, err := efi.NewParts(config(fake, tt.api))
+	for api, fakeAPI := range map[efi.API]providertest.EfiAPI{efi.Pix: providertest.EfiPix, efi.Charges: providertest.EfiCharges} {
+		t.Run(api.String(), func(t *testing.T) {
+			fake := newFake(t, fakeAPI)
+			p, err := efi.NewParts(config(fake, api))
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer p.Client.CloseIdleConnections()
-			presettest.GetMany(t, p.Client, p.BaseURL+"/v2/cob", 50, http.StatusOK)
-			if n := fake.TokenRequests(); n != 1 {
-				t.Fatalf("token requests = %d, want 1", n)
-			}
-			// A revoked token is replaced transparently, once.
-			fake.RevokeTokens()
-			presettest.GetMany(t, p.Client, p.BaseURL+"/v2/cob", 10, http.StatusOK)
-			if n := fake.TokenRequests(); n != 2 {
-				t.Fatalf("token requests after revocation = %d, want 2", n)
-			}
+			presettest.Cached(t, fake, p.Client, p.BaseURL+"/v2/cob", true)
 		})
 	}
 }
@@ -113,37 +95,27 @@ func TestErrors(t *testing.T) {
 
 func TestConfigErrors(t *testing.T) {
 	ok := efi.Config{ClientID: "id", ClientSecret: "shh-secret", API: efi.Charges}
-	tests := []struct {
-		name string
-		edit func(*efi.Config)
-	}{
-		{"no client id", func(c *efi.Config) { c.ClientID = "" }},
-		{"no secret", func(c *efi.Config) { c.ClientSecret = " " }},
-		{"pix without certificate", func(c *efi.Config) { c.API = efi.Pix }},
-		{"bad API", func(c *efi.Config) { c.API = 7 }},
-		{"bad environment", func(c *efi.Config) { c.Environment = 9 }},
-		{"relative base URL", func(c *efi.Config) { c.BaseURL = "/v1" }},
-		{"base URL with user info", func(c *efi.Config) { c.BaseURL = "https://u:p@x.example" }},
-		{"custom Base with RootCAs", func(c *efi.Config) {
-			c.Base = http.NewFileTransport(http.Dir("."))
-			c.RootCAs = fakeCAs()
-		}},
-	}
 	if _, err := efi.New(ok); err != nil {
 		t.Fatalf("valid config: %v", err)
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			cfg := ok
-			tt.edit(&cfg)
-			_, err := efi.New(cfg)
-			if !errors.Is(err, outbound.ErrInvalidConfig) {
-				t.Fatalf("err = %v, want ErrInvalidConfig", err)
-			}
-			presettest.NoSecret(t, err, "shh-secret")
-		})
+	edit := func(f func(*efi.Config)) efi.Config {
+		c := ok
+		f(&c)
+		return c
 	}
-	presettest.NoSecret(t, ok, "shh-secret")
+	presettest.Invalid(t, efi.New, map[string]efi.Config{
+		"no client id":            edit(func(c *efi.Config) { c.ClientID = "" }),
+		"no secret":               edit(func(c *efi.Config) { c.ClientSecret = " " }),
+		"pix without certificate": edit(func(c *efi.Config) { c.API = efi.Pix }),
+		"bad API":                 edit(func(c *efi.Config) { c.API = 7 }),
+		"bad environment":         edit(func(c *efi.Config) { c.Environment = 9 }),
+		"relative base URL":       edit(func(c *efi.Config) { c.BaseURL = "/v1" }),
+		"base URL with user info": edit(func(c *efi.Config) { c.BaseURL = "https://u:p@x.example" }),
+		"custom Base with RootCAs": edit(func(c *efi.Config) {
+			c.Base = http.NewFileTransport(http.Dir("."))
+			c.RootCAs = x509.NewCertPool()
+		}),
+	}, "shh-secret")
 }
 
 func TestBaseURLs(t *testing.T) {

@@ -1,22 +1,25 @@
 package sopague_test
 
 import (
+	"context"
 	"fmt"
 	"log"
+	"time"
 
 	"github.com/gatehouse-go/gatehouse/outbound/providertest"
 	"github.com/gatehouse-go/gatehouse/outbound/sopague"
 )
 
-// A Gateway API client against a fake SoPague.
-func ExampleNew() {
-	fake, err := providertest.NewSoPague(providertest.SoPagueGateway, nil)
+// A Gateway API client against a fake SoPague. The token lives as long as
+// SoPague's expiration minus created says, whatever the local clock reads.
+func ExampleNewParts() {
+	fake, err := providertest.NewSoPague(providertest.SoPagueGateway, &providertest.Options{TokenLifetime: 30 * time.Minute})
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer fake.Close()
 
-	client, err := sopague.New(sopague.Config{
+	p, err := sopague.NewParts(sopague.Config{
 		API:      sopague.Gateway,
 		BaseURL:  fake.BaseURL(),
 		Base:     fake.Client().Transport, // trusts the fake's CA
@@ -26,11 +29,15 @@ func ExampleNew() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	resp, err := client.Get(fake.BaseURL() + "/api/transactions")
+	resp, err := p.Client.Get(p.BaseURL + "/api/transactions")
 	if err != nil {
 		log.Fatal(err)
 	}
 	resp.Body.Close()
-	fmt.Println(resp.Status, "after", fake.TokenRequests(), "login")
-	// Output: 200 OK after 1 login
+	tok, err := p.Source.Token(context.Background())
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(resp.Status, "after", fake.TokenRequests(), "login; token for", time.Until(tok.Expiry).Round(time.Minute))
+	// Output: 200 OK after 1 login; token for 30m0s
 }

@@ -11,15 +11,11 @@ import (
 )
 
 func TestSharedStore(t *testing.T) {
-	fake, err := providertest.NewSoPague(providertest.SoPagueGateway, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fake.Close()
-	cr := fake.Credentials()
+	fake := presettest.Start(t, func() (*providertest.Server, error) { return providertest.NewSoPague(providertest.SoPagueGateway, nil) })
 	presettest.SharedStore(t, fake, func(st outbound.Store, o *outbound.SharedOptions) (*http.Client, string, error) {
-		p, err := sopague.NewParts(sopague.Config{API: sopague.Gateway, BaseURL: fake.BaseURL(), Base: fake.Client().Transport,
-			UserName: cr.UserName, Password: cr.Password, Store: st, SharedOptions: o})
+		cfg := config(fake, sopague.Gateway, fake.Credentials().Password)
+		cfg.Store, cfg.SharedOptions = st, o
+		p, err := sopague.NewParts(cfg)
 		if err != nil {
 			return nil, "", err
 		}

@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/gatehouse-go/gatehouse/outbound"
 	"github.com/gatehouse-go/gatehouse/outbound/internal/preset"
@@ -21,6 +20,9 @@ const (
 	Production
 )
 
+// String returns "sandbox" or "production".
+func (e Environment) String() string { return preset.Environment(e).String() }
+
 // API selects one of SoPague's APIs.
 type API int
 
@@ -33,27 +35,35 @@ const (
 	Integration
 )
 
-// BaseURL returns the documented base URL of api in env.
-func BaseURL(env Environment, api API) string {
-	switch {
-	case api == Gateway && env == Production:
-		return "https://api.sopague.com.br/gateway"
-	case api == Gateway:
-		return "https://api-hmg.sopague.com.br/gateway"
-	case env == Production:
-		return "https://integration.sopague.com.br/sopague"
-	default:
-		return "https://api-hmg.sopague.com.br/integration"
-	}
+// String returns "Gateway" or "Integration".
+func (a API) String() string { return provider.APIName(int(a)) }
+
+// provider is what is SoPague's own: its APIs, and a login with a JSON body
+// answered with the token's creation and expiration times.
+var provider = preset.Provider[Config, *Parts]{
+	Name: "sopague",
+	APIs: []preset.API{
+		Gateway: {Name: "Gateway", TokenPath: "/api/auth/token",
+			URLs: [2]string{Sandbox: "https://api-hmg.sopague.com.br/gateway", Production: "https://api.sopague.com.br/gateway"}},
+		Integration: {Name: "Integration", TokenPath: "/api/authentication/login",
+			URLs: [2]string{Sandbox: "https://api-hmg.sopague.com.br/integration", Production: "https://integration.sopague.com.br/sopague"}},
+	},
+	Required: []string{"UserName", "Password"},
+	Identity: "UserName",
+	Fetcher: func(c Config, e preset.Endpoint) outbound.Fetcher {
+		return &outbound.JSONFetcher{URL: e.URL, Client: e.Client, Now: e.Now,
+			Body:       map[string]string{"userName": c.UserName, "password": c.Password},
+			TokenField: "accessToken", ExpiresAtField: "expiration", IssuedAtField: "created", SuccessField: "authenticated"}
+	},
+	Parts: func(b preset.Built) *Parts { return &Parts{Client: b.Client, Source: b.Source, BaseURL: b.BaseURL} },
 }
 
+// BaseURL returns the documented base URL of api in env, or "" for an
+// unknown API or environment.
+func BaseURL(env Environment, api API) string { return provider.URL(preset.Environment(env), int(api)) }
+
 // TokenPath returns the path of api's login endpoint below its base URL.
-func TokenPath(api API) string {
-	if api == Integration {
-		return "/api/authentication/login"
-	}
-	return "/api/auth/token"
-}
+func TokenPath(api API) string { return provider.TokenPath(int(api)) }
 
 // Config configures a client for SoPague. Its String, GoString and Format
 // methods redact Password.
@@ -82,6 +92,9 @@ type Config struct {
 	SharedOptions *outbound.SharedOptions
 }
 
+// String describes c without its password.
+func (c Config) String() string { return preset.Describe(c) }
+
 // Parts are what New assembles, for callers that need more than the client.
 type Parts struct {
 	// Client sends authorized requests to BaseURL.
@@ -93,63 +106,12 @@ type Parts struct {
 }
 
 // New returns an *http.Client that authorizes its requests to SoPague. An
-// invalid Config is an error here (wrapping outbound.ErrInvalidConfig), never
-// at request time.
-func New(cfg Config) (*http.Client, error) {
-	p, err := NewParts(cfg)
-	if err != nil {
-		return nil, err
-	}
-	return p.Client, nil
-}
+// invalid Config is an error here (wrapping outbound.ErrInvalidConfig, every
+// problem reported), never at request time.
+func New(cfg Config) (*http.Client, error) { return provider.New(cfg) }
 
 // NewParts is New returning all the parts it assembles.
-func NewParts(cfg Config) (*Parts, error) {
-	const provider = "sopague"
-	if cfg.API != Gateway && cfg.API != Integration {
-		return nil, preset.Errorf(provider, "unknown API %d", cfg.API)
-	}
-	if cfg.Environment != Sandbox && cfg.Environment != Production {
-		return nil, preset.Errorf(provider, "unknown Environment %d", cfg.Environment)
-	}
-	if err := preset.Require(provider, "UserName", cfg.UserName, "Password", cfg.Password); err != nil {
-		return nil, err
-	}
-	base, err := preset.BaseURL(provider, cfg.BaseURL, BaseURL(cfg.Environment, cfg.API))
-	if err != nil {
-		return nil, err
-	}
-	b, err := preset.Build(preset.Spec{
-		TransportOptions: preset.TransportOptions{Provider: provider, Base: cfg.Base},
-		BaseURL:          base,
-		SourceOptions:    cfg.SourceOptions,
-		Store:            cfg.Store,
-		SharedOptions:    cfg.SharedOptions,
-		SharedKey:        preset.CredentialKey(provider, base+TokenPath(cfg.API), cfg.UserName),
-		Fetcher: func(c *http.Client, now func() time.Time) outbound.Fetcher {
-			return &outbound.JSONFetcher{
-				URL:            base + TokenPath(cfg.API),
-				Body:           map[string]string{"userName": cfg.UserName, "password": cfg.Password},
-				TokenField:     "accessToken",
-				ExpiresAtField: "expiration",
-				IssuedAtField:  "created",
-				SuccessField:   "authenticated",
-				Client:         c,
-				Now:            now,
-			}
-		},
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &Parts{Client: b.Client, Source: b.Source, BaseURL: base}, nil
-}
-
-// String describes c without its password.
-func (c Config) String() string {
-	return fmt.Sprintf("sopague.Config{Environment: %d, API: %d, BaseURL: %q, UserName: %q, Password: REDACTED}",
-		c.Environment, c.API, c.BaseURL, c.UserName)
-}
+func NewParts(cfg Config) (*Parts, error) { return provider.NewParts(cfg) }
 
 // GoString is String.
 func (c Config) GoString() string { return c.String() }

@@ -2,7 +2,6 @@ package sopague_test
 
 import (
 	"errors"
-	"net/http"
 	"testing"
 	"time"
 
@@ -15,29 +14,27 @@ import (
 
 func TestMain(m *testing.M) { leakcheck.VerifyTestMain(m) }
 
+// config is a Config for fake's user and api, with password.
+func config(fake *providertest.Server, api sopague.API, password string) sopague.Config {
+	return sopague.Config{API: api, BaseURL: fake.BaseURL(), Base: fake.Client().Transport,
+		UserName: fake.Credentials().UserName, Password: password}
+}
+
 func TestEndToEnd(t *testing.T) {
-	for _, tt := range []struct {
-		name string
+	for name, api := range map[string]struct {
 		fake providertest.SoPagueAPI
 		api  sopague.API
-	}{{"gateway", providertest.SoPagueGateway, sopague.Gateway}, {"integration", providertest.SoPagueIntegration, sopague.Integration}} {
-		t.Run(tt.name, func(t *testing.T) {
-			fake, err := providertest.NewSoPague(tt.fake, &providertest.Options{TokenLifetime: 30 * time.Minute})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer fake.Close()
-			cr := fake.Credentials()
-			p, err := sopague.NewParts(sopague.Config{API: tt.api, BaseURL: fake.BaseURL(), UserName: cr.UserName, Password: cr.Password,
-				Base: fake.Client().Transport})
+	}{"gateway": {providertest.SoPagueGateway, sopague.Gateway}, "integration": {providertest.SoPagueIntegration, sopague.Integration}} {
+		t.Run(name, func(t *testing.T) {
+			fake := presettest.Start(t, func() (*providertest.Server, error) {
+				return providertest.NewSoPague(api.fake, &providertest.Options{TokenLifetime: 30 * time.Minute})
+			})
+			p, err := sopague.NewParts(config(fake, api.api, fake.Credentials().Password))
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer p.Client.CloseIdleConnections()
-			presettest.GetMany(t, p.Client, p.BaseURL+"/api/v1/transactions", 50, http.StatusOK)
-			if n := fake.TokenRequests(); n != 1 {
-				t.Fatalf("token requests = %d, want 1", n)
-			}
+			presettest.Cached(t, fake, p.Client, p.BaseURL+"/api/v1/transactions", false)
 			tok, err := p.Source.Token(t.Context())
 			if err != nil {
 				t.Fatal(err)
@@ -47,7 +44,7 @@ func TestEndToEnd(t *testing.T) {
 				t.Fatalf("token lifetime %v, want about 30m", life)
 			}
 			fake.RevokeTokens()
-			presettest.GetMany(t, p.Client, p.BaseURL+"/api/v1/transactions", 5, http.StatusOK)
+			presettest.GetMany(t, p.Client, p.BaseURL+"/api/v1/transactions", 5, 200)
 			if n := fake.TokenRequests(); n != 2 {
 				t.Fatalf("token requests after revocation = %d, want 2", n)
 			}
@@ -56,13 +53,8 @@ func TestEndToEnd(t *testing.T) {
 }
 
 func TestWrongPassword(t *testing.T) {
-	fake, err := providertest.NewSoPague(providertest.SoPagueGateway, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fake.Close()
-	client, err := sopague.New(sopague.Config{BaseURL: fake.BaseURL(), UserName: fake.Credentials().UserName,
-		Password: "wrong-password-value", Base: fake.Client().Transport})
+	fake := presettest.Start(t, func() (*providertest.Server, error) { return providertest.NewSoPague(providertest.SoPagueGateway, nil) })
+	client, err := sopague.New(config(fake, sopague.Gateway, "wrong-password-value"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,19 +66,13 @@ func TestWrongPassword(t *testing.T) {
 }
 
 func TestConfig(t *testing.T) {
-	cfg := sopague.Config{UserName: "u", Password: "pass-secret"}
-	presettest.NoSecret(t, cfg, "pass-secret")
-	for name, c := range map[string]sopague.Config{
+	presettest.Invalid(t, sopague.New, map[string]sopague.Config{
 		"no password":     {UserName: "u"},
 		"no user":         {Password: "pass-secret"},
 		"bad api":         {UserName: "u", Password: "pass-secret", API: 3},
 		"bad base":        {UserName: "u", Password: "pass-secret", BaseURL: "ftp://x"},
 		"bad environment": {UserName: "u", Password: "pass-secret", Environment: 4},
-	} {
-		if _, err := sopague.New(c); !errors.Is(err, outbound.ErrInvalidConfig) {
-			t.Errorf("%s: err = %v", name, err)
-		}
-	}
+	}, "pass-secret")
 	if got := sopague.BaseURL(sopague.Production, sopague.Integration); got != "https://integration.sopague.com.br/sopague" {
 		t.Errorf("integration production URL = %s", got)
 	}

@@ -31,7 +31,7 @@ func TestBaseURL(t *testing.T) {
 		{"https://", "", "", false},
 	}
 	for _, tt := range tests {
-		got, err := BaseURL("p", tt.override, tt.def)
+		got, err := BaseURL("p", Sandbox, tt.override, tt.def)
 		if (err == nil) != tt.ok || got != tt.want {
 			t.Errorf("BaseURL(%q, %q) = %q, %v", tt.override, tt.def, got, err)
 		}
@@ -43,7 +43,7 @@ func TestBaseURL(t *testing.T) {
 
 // A redirect to another host must not carry the credential: Go's client drops
 // Authorization on such redirects, but decorators below it would put it back.
-func TestOnlyHostStopsCrossHostRedirects(t *testing.T) {
+func TestHostGuardStopsCrossHostRedirects(t *testing.T) {
 	var elsewhere atomic.Int64
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Access_token") != "" {
@@ -56,16 +56,12 @@ func TestOnlyHostStopsCrossHostRedirects(t *testing.T) {
 	}))
 	defer api.Close()
 
-	b, err := Build(Spec{
-		TransportOptions: TransportOptions{Provider: "p"},
-		BaseURL:          api.URL,
-		Decorators:       []func(http.RoundTripper) http.RoundTripper{outbound.Header("access_token", "key-123")},
-	})
+	client, err := keyProvider.New(keyConfig{BaseURL: api.URL, APIKey: "key-123"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Client.CloseIdleConnections()
-	_, err = b.Client.Get(api.URL + "/x")
+	defer client.CloseIdleConnections()
+	_, err = client.Get(api.URL + "/x")
 	if !errors.Is(err, outbound.ErrHostNotAllowed) {
 		t.Fatalf("err = %v, want ErrHostNotAllowed", err)
 	}
@@ -74,8 +70,8 @@ func TestOnlyHostStopsCrossHostRedirects(t *testing.T) {
 	}
 }
 
-func TestOnlyHostMatching(t *testing.T) {
-	rt := OnlyHost("https://API.example:8443")(roundTripFunc(func(r *http.Request) (*http.Response, error) {
+func TestHostGuardMatching(t *testing.T) {
+	rt := outbound.AllowHosts("https://API.example:8443")(roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		return &http.Response{StatusCode: 200, Body: http.NoBody, Request: r}, nil
 	}))
 	for url, ok := range map[string]bool{
@@ -126,4 +122,21 @@ func TestTransportKeepsUserTLSSettings(t *testing.T) {
 	if _, _, err := Transport(TransportOptions{Provider: "p", CertificateSet: &mtls.Set{}}); !errors.Is(err, outbound.ErrInvalidConfig) {
 		t.Fatalf("empty CertificateSet: err = %v", err)
 	}
+}
+
+// keyConfig and keyProvider are a provider with a static API key.
+type keyConfig struct {
+	Environment int
+	BaseURL     string
+	APIKey      string
+}
+
+var keyProvider = Provider[keyConfig, *http.Client]{
+	Name:     "p",
+	APIs:     []API{{}},
+	Required: []string{"APIKey"},
+	Decorators: func(c keyConfig) []func(http.RoundTripper) http.RoundTripper {
+		return []func(http.RoundTripper) http.RoundTripper{outbound.Header("access_token", c.APIKey)}
+	},
+	Parts: func(b Built) *http.Client { return b.Client },
 }
