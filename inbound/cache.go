@@ -21,6 +21,9 @@ type cacheEntry struct {
 	key       any        // the key that verified it, compared by identity on hit
 	times     tokenTimes // entries without exp are not cached
 	scopeOK   bool       // the validator's required scopes were all granted
+	// cnf is the token's binding, read once: handlers may change
+	// principal.Claims, so it is never read from there again.
+	cnf confirmation
 }
 
 // tokenCache is a bounded, sharded map from the exact token string to its

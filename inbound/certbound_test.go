@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/golang-jwt/jwt/v5"
 )
 
 func TestCertificateBound(t *testing.T) {
@@ -87,4 +89,101 @@ func TestCertificateBoundAndDPoP(t *testing.T) {
 	}
 	_, err := v.Validate(withCert(dpopRequest(tok, makeProof(t, pk.ec, "", proofClaims(tok), nil)), "cert-B"))
 	wantRefusal(t, err, CodeInvalidToken, "invalid_token", ChallengeDPoPError)
+}
+
+// TestCertificateBoundWhateverTheOptions: a token that carries
+// cnf.x5t#S256 is checked against the client certificate by every
+// validator, not only those with CertificateBound; CertificateBound
+// additionally refuses unbound tokens.
+func TestCertificateBoundWhateverTheOptions(t *testing.T) {
+	bound := boundToken(t, x5t("cert-A"))
+	unbound := boundToken(t, nil)
+	validators := map[string]func(*JWTOptions){
+		"no options":        nil,
+		"DPoP":              func(o *JWTOptions) { o.DPoP = &DPoPOptions{} },
+		"ClientCertProxies": func(o *JWTOptions) { o.ClientCertProxies = prefixes("10.0.0.0/8") },
+		"CertificateBound":  func(o *JWTOptions) { o.CertificateBound = true },
+	}
+	for name, mod := range validators {
+		t.Run(name, func(t *testing.T) {
+			v := newTestValidator(t, mod)
+			for _, tt := range []struct {
+				name string
+				req  *http.Request
+				ok   bool
+			}{
+				{"bound, right certificate", withCert(bearerRequest(bound), "cert-A"), true},
+				{"bound, no certificate", bearerRequest(bound), false},
+				{"bound, other certificate", withCert(bearerRequest(bound), "cert-B"), false},
+				{"unbound", bearerRequest(unbound), name != "CertificateBound"},
+			} {
+				// Twice: the second answer comes from the verified-token cache.
+				for range 2 {
+					_, err := v.Validate(tt.req)
+					if tt.ok != (err == nil) {
+						t.Fatalf("%s: err = %v, want ok=%v", tt.name, err, tt.ok)
+					}
+					if err != nil && code(err) != CodeInvalidToken {
+						t.Fatalf("%s: err = %v", tt.name, err)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestMalformedCnf: a cnf that is not a well-formed object of well-formed,
+// known members is invalid_token; it is never read as "unbound".
+func TestMalformedCnf(t *testing.T) {
+	pk := popFixtures()
+	jkt := thumbprint(t, pk.ec)
+	for name, cnf := range map[string]any{
+		"empty x5t#S256 beside jkt": map[string]any{"jkt": jkt, "x5t#S256": ""},
+		"numeric x5t#S256":          map[string]any{"jkt": jkt, "x5t#S256": 0},
+		"null x5t#S256":             map[string]any{"jkt": jkt, "x5t#S256": nil},
+		"null jkt":                  map[string]any{"jkt": nil},
+		"short jkt":                 map[string]any{"jkt": "abc"},
+		"jkt not base64url":         map[string]any{"jkt": strings.Repeat("+", 43)},
+		"unknown method beside jkt": map[string]any{"jkt": jkt, "jwk": map[string]any{"kty": "EC"}},
+		"kid method":                map[string]any{"kid": "k1"},
+		"empty object":              map[string]any{},
+		"string":                    "jkt",
+		"null":                      nil,
+		"array":                     []any{jkt},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := claims(nil)
+			c["cnf"] = cnf
+			tok := sign(t, jwt.SigningMethodRS256, fixtures().rsa, "rsa", c)
+			for _, v := range []*jwtValidator{newTestValidator(t, nil), dpopValidator(t, nil)} {
+				_, err := v.Validate(bearerRequest(tok))
+				e := wantRefusal(t, err, CodeInvalidToken, "", ChallengeBearerError)
+				if !strings.Contains(e.Description, "cnf") {
+					t.Fatalf("description %q", e.Description)
+				}
+			}
+		})
+	}
+}
+
+// TestBindingNotReadFromClaims: a handler that deletes cnf from a cached
+// Principal's claims does not turn the token into an unbound one.
+func TestBindingNotReadFromClaims(t *testing.T) {
+	pk := popFixtures()
+	cnf := x5t("cert-A")
+	cnf["jkt"] = thumbprint(t, pk.ec)
+	tok := boundToken(t, cnf)
+	v := dpopValidator(t, nil)
+	p, err := v.Validate(withCert(dpopRequest(tok, makeProof(t, pk.ec, "", proofClaims(tok), nil)), "cert-A"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	delete(p.Claims, "cnf") // a careless handler
+	_, err = v.Validate(bearerRequest(tok))
+	wantRefusal(t, err, CodeInvalidToken, "invalid_token", ChallengeDPoPError)
+	_, err = v.Validate(withCert(dpopRequest(tok, makeProof(t, pk.ec, "", proofClaims(tok), nil)), "cert-B"))
+	wantRefusal(t, err, CodeInvalidToken, "invalid_token", ChallengeDPoPError)
+	if p.Scheme != "DPoP" {
+		t.Fatalf("Scheme = %q", p.Scheme)
+	}
 }

@@ -2,6 +2,7 @@ package inbound
 
 import (
 	"context"
+	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
@@ -102,26 +103,7 @@ type dpopVerifier struct {
 
 func newDPoPVerifier(o *DPoPOptions, now func() time.Time) (*dpopVerifier, error) {
 	d := &dpopVerifier{window: o.Window, required: o.Required, replay: o.Replay, nonces: o.Nonces, now: now}
-	var errs []error
-	names := o.Algorithms
-	if names == nil {
-		names = defaultDPoPAlgorithms
-	}
-	if len(names) == 0 {
-		errs = append(errs, newConfigError("BearerJWT", "DPoP: Algorithms is empty"))
-	}
-	for _, name := range names {
-		a := newAlgorithm(name)
-		switch {
-		case strings.EqualFold(name, "none") || strings.HasPrefix(name, "HS"):
-			errs = append(errs, newConfigError("BearerJWT", fmt.Sprintf("DPoP: %q is not an asymmetric algorithm", name)))
-		case a == nil:
-			errs = append(errs, newConfigError("BearerJWT", fmt.Sprintf("DPoP: unsupported algorithm %q", name)))
-		default:
-			d.algs = append(d.algs, a)
-		}
-	}
-	d.algNames = strings.Join(names, " ")
+	errs := d.configureAlgorithms(o.Algorithms)
 	switch {
 	case d.window < 0 || d.window > time.Hour:
 		errs = append(errs, newConfigError("BearerJWT", "DPoP: Window must be between 0 and 1h"))
@@ -144,6 +126,31 @@ func newDPoPVerifier(o *DPoPOptions, now func() time.Time) (*dpopVerifier, error
 	return d, nil
 }
 
+// configureAlgorithms sets up the proof algorithms (nil names: the
+// defaults) and returns the mistakes.
+func (d *dpopVerifier) configureAlgorithms(names []string) []error {
+	var errs []error
+	if names == nil {
+		names = defaultDPoPAlgorithms
+	}
+	if len(names) == 0 {
+		errs = append(errs, newConfigError("BearerJWT", "DPoP: Algorithms is empty"))
+	}
+	for _, name := range names {
+		a := newAlgorithm(name)
+		switch {
+		case strings.EqualFold(name, "none") || strings.HasPrefix(name, "HS"):
+			errs = append(errs, newConfigError("BearerJWT", fmt.Sprintf("DPoP: %q is not an asymmetric algorithm", name)))
+		case a == nil:
+			errs = append(errs, newConfigError("BearerJWT", fmt.Sprintf("DPoP: unsupported algorithm %q", name)))
+		default:
+			d.algs = append(d.algs, a)
+		}
+	}
+	d.algNames = strings.Join(names, " ")
+	return errs
+}
+
 // proof is a DPoP proof that passed every check but the replay check and
 // the binding to the token.
 type proof struct {
@@ -156,19 +163,30 @@ func invalidProof(desc string) *Error {
 	return &Error{Status: http.StatusUnauthorized, Code: CodeInvalidDPoPProof, Description: desc, Challenge: ChallengeDPoPError}
 }
 
-// check verifies the request's single DPoP proof against the request and
-// the access token tok (RFC 9449 §4.3), up to but excluding the replay
-// check (consume) and the key binding (the caller compares jkt to cnf.jkt).
-func (d *dpopVerifier) check(r *http.Request, tok string) (proof, *Error) {
+// check verifies the request's single DPoP proof against the request, the
+// access token tok and its cnf.jkt (RFC 9449 §4.3), up to but excluding the
+// replay check (consume).
+//
+// The work a proof can cause before its signature is checked is bounded:
+// the proof's size, an RSA key's size and exponent (checkProofKey), and the
+// key's thumbprint is compared with jkt before any signature work, so that
+// a proof by any other key (a leaked token's thief) costs a hash, never a
+// signature verification.
+func (d *dpopVerifier) check(r *http.Request, tok, jkt string) (proof, *Error) {
 	var p proof
 	vals := r.Header.Values("DPoP")
 	if len(vals) != 1 || vals[0] == "" {
 		return p, invalidProof("exactly one DPoP proof header is required")
 	}
-	if len(vals[0]) > MaxDPoPProofSize {
+	s := vals[0]
+	if len(s) > MaxDPoPProofSize {
 		return p, invalidProof("the DPoP proof is too large")
 	}
-	claims, key, e := d.parse(vals[0])
+	segs, ok := splitCompact(s)
+	if !ok {
+		return p, invalidProof("the DPoP proof is not a compact JWS")
+	}
+	method, key, e := d.header(segs[0])
 	if e != nil {
 		return p, e
 	}
@@ -176,20 +194,28 @@ func (d *dpopVerifier) check(r *http.Request, tok string) (proof, *Error) {
 	if p.jkt, err = jose.Thumbprint(key); err != nil {
 		return p, invalidProof("the DPoP proof's key is unusable")
 	}
+	if subtle.ConstantTimeCompare([]byte(p.jkt), []byte(jkt)) != 1 {
+		return p, bindingFailed("the DPoP proof is not signed by the key the token is bound to")
+	}
+	if err := method.verify([]byte(s[:len(s)-len(segs[3])-1]), segs[2], key); err != nil {
+		e := invalidProof("the DPoP proof's signature is invalid")
+		e.Err = err
+		return p, e
+	}
+	claims, err := parseJSONObject(string(segs[1]))
+	if err != nil {
+		return p, invalidProof("the DPoP proof's claims are malformed")
+	}
 	if e := d.checkClaims(r, tok, claims, &p); e != nil {
 		return p, e
 	}
 	return p, nil
 }
 
-// parse splits and verifies the proof's JWS: typ, an allowed asymmetric alg,
-// the embedded public jwk, and the signature by that key.
-func (d *dpopVerifier) parse(s string) (claims map[string]any, key any, _ *Error) {
-	segs, ok := splitCompact(s)
-	if !ok {
-		return nil, nil, invalidProof("the DPoP proof is not a compact JWS")
-	}
-	hdr, err := parseJSONObject(string(segs[0]))
+// header reads the proof's JOSE header: typ, an allowed asymmetric alg, no
+// crit, and the embedded public jwk, which must fit alg and checkProofKey.
+func (d *dpopVerifier) header(seg []byte) (*algorithm, any, *Error) {
+	hdr, err := parseJSONObject(string(seg))
 	if err != nil {
 		return nil, nil, invalidProof("the DPoP proof's header is malformed")
 	}
@@ -219,7 +245,10 @@ func (d *dpopVerifier) parse(s string) (claims map[string]any, key any, _ *Error
 	if jwk == nil {
 		return nil, nil, invalidProof("the DPoP proof has no jwk")
 	}
-	key, err = publicKeyFromJWK(jwk)
+	key, err := publicKeyFromJWK(jwk)
+	if err == nil {
+		err = checkProofKey(key)
+	}
 	if err != nil {
 		e := invalidProof("the DPoP proof's jwk is not an acceptable public key")
 		e.Err = err
@@ -228,16 +257,33 @@ func (d *dpopVerifier) parse(s string) (claims map[string]any, key any, _ *Error
 	if !keyFitsAlg(key, alg) {
 		return nil, nil, invalidProof("the DPoP proof's key does not fit its algorithm")
 	}
-	if err := method.verify([]byte(s[:len(s)-len(segs[3])-1]), segs[2], key); err != nil {
-		e := invalidProof("the DPoP proof's signature is invalid")
-		e.Err = err
-		return nil, nil, e
-	}
-	if claims, err = parseJSONObject(string(segs[1])); err != nil {
-		return nil, nil, invalidProof("the DPoP proof's claims are malformed")
-	}
-	return claims, key, nil
+	return method, key, nil
 }
+
+// Bounds of the RSA keys a client picks for itself (DPoP proof keys): a
+// larger modulus or exponent would only make the server's signature check
+// slower (a 20,000-bit modulus costs about 200 times a 2048-bit one).
+const (
+	minProofRSABits  = 2048
+	maxProofRSABits  = 4096
+	proofRSAExponent = 65537
+)
+
+// checkProofKey refuses RSA keys outside minProofRSABits to maxProofRSABits
+// or with another exponent than proofRSAExponent.
+func checkProofKey(key any) error {
+	k, ok := key.(*rsa.PublicKey)
+	if !ok {
+		return nil
+	}
+	if n := k.N.BitLen(); n < minProofRSABits || n > maxProofRSABits || k.E != proofRSAExponent {
+		return errProofRSAKey
+	}
+	return nil
+}
+
+var errProofRSAKey = fmt.Errorf("inbound: a DPoP proof's RSA key must have %d to %d bits and exponent %d",
+	minProofRSABits, maxProofRSABits, proofRSAExponent)
 
 // isB64URLByte reports whether c may appear in unpadded base64url. Go's
 // decoder skips CR and LF even in strict mode, so the alphabet is checked

@@ -3,8 +3,10 @@ package inbound
 import (
 	"context"
 	"crypto"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
+	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -315,7 +317,7 @@ func TestDPoPSchemes(t *testing.T) {
 		}
 	})
 	t.Run("token error under DPoP keeps its code", func(t *testing.T) {
-		expired := sign(t, jwt.SigningMethodRS256, fixtures().rsa, "rsa", claims(map[string]any{"exp": testNow.Add(-time.Hour).Unix(), "cnf": map[string]any{"jkt": "x"}}))
+		expired := sign(t, jwt.SigningMethodRS256, fixtures().rsa, "rsa", claims(map[string]any{"exp": testNow.Add(-time.Hour).Unix(), "cnf": map[string]any{"jkt": thumbprint(t, pk.ec)}}))
 		_, err := v.Validate(dpopRequest(expired, makeProof(t, pk.ec, "", proofClaims(expired), nil)))
 		wantRefusal(t, err, CodeTokenExpired, "invalid_token", ChallengeDPoPError)
 	})
@@ -448,12 +450,13 @@ func TestDPoPConfigErrors(t *testing.T) {
 			}
 		})
 	}
-	_, err := BearerJWT(JWTOptions{Keys: staticTestKeys(t), Algorithms: []string{"RS256"}, ClientCertProxies: prefixes("10.0.0.0/8")})
-	if err == nil || !strings.Contains(err.Error(), "CertificateBound") {
+	// ClientCertProxies alone checks the tokens that are bound to a
+	// certificate and accepts unbound ones.
+	if _, err := BearerJWT(JWTOptions{Keys: staticTestKeys(t), Algorithms: []string{"RS256"}, ClientCertProxies: prefixes("10.0.0.0/8")}); err != nil {
 		t.Fatalf("ClientCertProxies without CertificateBound: %v", err)
 	}
 	// Every mistake at once, in one flat list.
-	_, err = BearerJWT(JWTOptions{Algorithms: []string{"RS256"}, DPoP: &DPoPOptions{Algorithms: []string{"HS256"}, Window: -1}})
+	_, err := BearerJWT(JWTOptions{Algorithms: []string{"RS256"}, DPoP: &DPoPOptions{Algorithms: []string{"HS256"}, Window: -1}})
 	j, ok := err.(interface{ Unwrap() []error })
 	if !ok || len(j.Unwrap()) != 3 {
 		t.Fatalf("want 3 joined errors, got %v", err)
@@ -461,10 +464,12 @@ func TestDPoPConfigErrors(t *testing.T) {
 }
 
 // FuzzDPoPProof fuzzes the proof parser and checks: nothing but
-// invalid_dpop_proof comes out, and no input panics.
+// invalid_dpop_proof, or invalid_token for a key that is not cnf.jkt, comes
+// out, and no input panics.
 func FuzzDPoPProof(f *testing.F) {
 	pk := popFixtures()
-	tok := boundToken(f, map[string]any{"jkt": thumbprint(f, pk.ec)})
+	jkt := thumbprint(f, pk.ec)
+	tok := boundToken(f, map[string]any{"jkt": jkt})
 	f.Add(makeProof(f, pk.ec, "", proofClaims(tok), nil))
 	f.Add(makeProof(f, fixtures().ed, "", proofClaims(tok), nil))
 	f.Add("eyJ0eXAiOiJkcG9wK2p3dCJ9.e30.AA")
@@ -477,8 +482,8 @@ func FuzzDPoPProof(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		r := httptest.NewRequest(http.MethodGet, resourceURL, nil)
 		r.Header.Set("DPoP", s)
-		_, e := d.check(r, tok)
-		if e != nil && e.Code != CodeInvalidDPoPProof {
+		_, e := d.check(r, tok, jkt)
+		if e != nil && e.Code != CodeInvalidDPoPProof && !(e.Code == CodeInvalidToken && strings.Contains(e.Description, "not signed by the key")) {
 			t.Fatalf("code %s", e.Code)
 		}
 		if e != nil && len(s) > 16 && strings.Contains(e.Error(), s) {
@@ -551,4 +556,80 @@ func FuzzNormalizeHTU(f *testing.F) {
 			t.Fatalf("normalizeHTU(%q) = %q keeps a query or fragment", s, n)
 		}
 	})
+}
+
+// rsaJWKProof is a proof whose jwk is the RSA key (n, e), with a garbage
+// signature: nobody can sign with a key made of random bytes.
+func rsaJWKProof(t testing.TB, tok string, n []byte, e int) string {
+	t.Helper()
+	eb := big.NewInt(int64(e)).Bytes()
+	h, _ := json.Marshal(map[string]any{"typ": "dpop+jwt", "alg": "RS256",
+		"jwk": map[string]any{"kty": "RSA", "n": b64(n), "e": b64(eb)}})
+	c, _ := json.Marshal(proofClaims(tok))
+	return b64(h) + "." + b64(c) + "." + b64(make([]byte, len(n)))
+}
+
+// hugeModulus is an odd number of bits bits with its top bit set.
+func hugeModulus(bits int) []byte {
+	n := make([]byte, (bits+7)/8)
+	_, _ = rand.Read(n)
+	n[0] |= 0x80 >> ((8 - bits%8) % 8)
+	n[0] &= 0xff >> ((8 - bits%8) % 8)
+	n[len(n)-1] |= 1
+	return n
+}
+
+// TestDPoPProofKeyBounds: a proof key that would make the signature check
+// expensive is refused before any signature work, and a key that is not
+// the token's cnf.jkt is refused by its thumbprint, before its signature is
+// looked at.
+func TestDPoPProofKeyBounds(t *testing.T) {
+	pk := popFixtures()
+	tok := boundToken(t, map[string]any{"jkt": thumbprint(t, pk.ec)})
+	v := dpopValidator(t, nil)
+	rsa2 := fixtures().rsa2
+	tests := []struct {
+		name, proof, code, reason string
+	}{
+		{"20000-bit RSA key", rsaJWKProof(t, tok, hugeModulus(20000), 65537), CodeInvalidDPoPProof, "jwk is not an acceptable"},
+		{"4097-bit RSA key", rsaJWKProof(t, tok, hugeModulus(4097), 65537), CodeInvalidDPoPProof, "jwk is not an acceptable"},
+		{"exponent 65539", rsaJWKProof(t, tok, rsa2.N.Bytes(), 65539), CodeInvalidDPoPProof, "jwk is not an acceptable"},
+		{"exponent 2^31-1", rsaJWKProof(t, tok, rsa2.N.Bytes(), 1<<31-1), CodeInvalidDPoPProof, "jwk is not an acceptable"},
+		// A valid key of another holder and a garbage signature: refused
+		// as a key that is not cnf.jkt, not for its signature.
+		{"other key, bad signature", rsaJWKProof(t, tok, rsa2.N.Bytes(), 65537), CodeInvalidToken, "not signed by the key"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if len(tt.proof) > MaxDPoPProofSize {
+				t.Fatalf("proof of %d bytes", len(tt.proof))
+			}
+			_, err := v.Validate(dpopRequest(tok, tt.proof))
+			attr := tt.code
+			if attr == CodeInvalidToken {
+				attr = "invalid_token"
+			}
+			e := wantRefusal(t, err, tt.code, attr, ChallengeDPoPError)
+			if !strings.Contains(e.Description, tt.reason) {
+				t.Fatalf("description %q, want %q", e.Description, tt.reason)
+			}
+		})
+	}
+}
+
+// TestDPoPOriginBehindProxy: DPoP without Origin behind a proxy that
+// forwards client certificates is a construction error; with Origin it is
+// fine.
+func TestDPoPOriginBehindProxy(t *testing.T) {
+	opts := func(origin string) JWTOptions {
+		return JWTOptions{Keys: staticTestKeys(t), Algorithms: []string{"RS256"}, CertificateBound: true,
+			ClientCertProxies: prefixes("10.0.0.0/8"), DPoP: &DPoPOptions{Origin: origin}}
+	}
+	_, err := BearerJWT(opts(""))
+	if !errors.Is(err, ErrInvalidConfig) || !strings.Contains(err.Error(), "Origin") {
+		t.Fatalf("without Origin: %v, want ErrInvalidConfig naming Origin", err)
+	}
+	if _, err := BearerJWT(opts("https://api.example")); err != nil {
+		t.Fatalf("with Origin: %v", err)
+	}
 }

@@ -5,21 +5,24 @@ import (
 	"net/http"
 )
 
-// Validate implements Validator.
+// Validate implements Validator: the token, then its binding (pop.go).
 func (v *jwtValidator) Validate(r *http.Request) (*Principal, error) {
-	if v.pop != nil {
-		return v.pop.validate(v, r)
-	}
-	tok, herr := bearerToken(r.Header)
-	if herr != nil {
-		return nil, herr
-	}
-	return v.validateToken(r.Context(), tok)
+	return v.pop.validate(v, r)
 }
 
-// validateToken answers from the verified-token cache when it can, and
-// verifies the token otherwise.
+// validateToken is lookup without the binding, for tests.
 func (v *jwtValidator) validateToken(ctx context.Context, tok string) (*Principal, error) {
+	e, err := v.lookup(ctx, tok)
+	if err != nil {
+		return nil, err
+	}
+	return &e.principal, nil
+}
+
+// lookup answers from the verified-token cache when it can, and verifies the
+// token otherwise. The entry is the token's verified result, its binding
+// included, and is read-only.
+func (v *jwtValidator) lookup(ctx context.Context, tok string) (*cacheEntry, error) {
 	if len(tok) > v.maxSize {
 		return nil, invalidToken("the token is too large")
 	}
@@ -43,7 +46,7 @@ func (v *jwtValidator) validateToken(ctx context.Context, tok string) (*Principa
 
 // fromCache answers from a cache entry. done is false when the entry was
 // dropped and the token must be verified afresh.
-func (v *jwtValidator) fromCache(ctx context.Context, tok string, e *cacheEntry) (p *Principal, err error, done bool) {
+func (v *jwtValidator) fromCache(ctx context.Context, tok string, e *cacheEntry) (_ *cacheEntry, err error, done bool) {
 	if terr := v.checkTimes(e.times, v.now().UnixNano()); terr != nil {
 		if terr.Code == CodeTokenExpired {
 			v.cache.remove(tok, e)
@@ -60,14 +63,14 @@ func (v *jwtValidator) fromCache(ctx context.Context, tok string, e *cacheEntry)
 	if !e.scopeOK {
 		return nil, v.insufficientScope(), true
 	}
-	return &e.principal, nil, true
+	return e, nil, true
 }
 
 // verify is the full, uncached path: decoding, the checks that need no key,
 // the signature, and the checks worth making only on a genuine token.
 //
 // shard is where the token's entry goes, nil when the cache is off.
-func (v *jwtValidator) verify(ctx context.Context, tok string, shard *cacheShard) (*Principal, error) {
+func (v *jwtValidator) verify(ctx context.Context, tok string, shard *cacheShard) (*cacheEntry, error) {
 	// Twice the token holds its copy and its decoded segments.
 	scratch := v.getScratch(2 * len(tok))
 	defer v.putScratch(scratch)
@@ -89,8 +92,9 @@ func (v *jwtValidator) verify(ctx context.Context, tok string, shard *cacheShard
 	if verr != nil {
 		return nil, verr
 	}
-	if e := v.dpopBoundOK(claims); e != nil {
-		return nil, e
+	cnf, cnfErr := parseConfirmation(claims)
+	if cnfErr != nil {
+		return nil, cnfErr
 	}
 	// Scopes only once the signature holds: a forged token must not cost
 	// more than a signature check.
@@ -103,8 +107,8 @@ func (v *jwtValidator) verify(ctx context.Context, tok string, shard *cacheShard
 	}
 	// The Principal lives inside its cache entry: one allocation for both.
 	e := &cacheEntry{
-		principal: Principal{Subject: sub, Scheme: schemeOf(claims), KeyID: v.keyID(&d, key), Scopes: scopes, Claims: claims},
-		kid:       d.kid, alg: d.alg, key: key, times: times,
+		principal: Principal{Subject: sub, Scheme: cnf.scheme(), KeyID: v.keyID(&d, key), Scopes: scopes, Claims: claims},
+		kid:       d.kid, alg: d.alg, key: key, times: times, cnf: cnf,
 	}
 	e.scopeOK = v.scopesGranted(&e.principal)
 	if shard != nil && times.hasExp {
@@ -113,7 +117,7 @@ func (v *jwtValidator) verify(ctx context.Context, tok string, shard *cacheShard
 	if !e.scopeOK {
 		return nil, v.insufficientScope()
 	}
-	return &e.principal, nil
+	return e, nil
 }
 
 // keyID is the token's kid, or the name under which the key set holds the

@@ -1,7 +1,6 @@
 package inbound
 
 import (
-	"crypto/subtle"
 	"errors"
 	"net/http"
 	"net/netip"
@@ -20,23 +19,26 @@ type binding struct {
 	dpop      *dpopVerifier // nil: DPoP is off
 }
 
-// newBinding returns nil when no proof-of-possession option is set.
+// newBinding sets up the proof-of-possession checks. There is always a
+// binding: a token that carries one is checked against it whatever the
+// options (a certificate-bound token needs its certificate even when
+// CertificateBound is off).
 func newBinding(o *JWTOptions, now func() time.Time) (*binding, error) {
-	if !o.CertificateBound && o.DPoP == nil && len(o.ClientCertProxies) == 0 {
-		return nil, nil
-	}
 	b := &binding{certBound: o.CertificateBound}
 	var errs []error
 	if len(o.ClientCertProxies) > 0 {
-		if !o.CertificateBound {
-			errs = append(errs, newConfigError("BearerJWT", "ClientCertProxies is set but CertificateBound is not"))
-		}
 		var err error
 		if b.proxies, err = cleanPrefixes("BearerJWT", "ClientCertProxies", o.ClientCertProxies); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	if o.DPoP != nil {
+		if o.DPoP.Origin == "" && len(o.ClientCertProxies) > 0 {
+			// A proxy that forwards client certificates terminates the
+			// clients' TLS: the scheme and Host this server sees are not
+			// the ones the clients' proofs name.
+			errs = append(errs, newConfigError("BearerJWT", "DPoP: Origin is required with ClientCertProxies (behind a proxy the request's scheme and Host are not what clients sign)"))
+		}
 		var err error
 		if b.dpop, err = newDPoPVerifier(o.DPoP, now); err != nil {
 			errs = append(errs, unjoin(err)...)
@@ -65,20 +67,20 @@ func (b *binding) validate(v *jwtValidator, r *http.Request) (*Principal, error)
 	if herr != nil {
 		return nil, herr
 	}
-	p, err := v.validateToken(r.Context(), tok)
+	ent, err := v.lookup(r.Context(), tok)
 	if err != nil {
 		if e, ok := err.(*Error); ok && scheme == "DPoP" {
 			b.dpopChallenge(e)
 		}
 		return nil, err
 	}
-	if e := b.check(r, scheme, tok, p); e != nil {
+	if e := b.check(r, scheme, tok, ent.cnf); e != nil {
 		if scheme == "DPoP" {
 			b.dpopChallenge(e)
 		}
 		return nil, e
 	}
-	return p, nil
+	return &ent.principal, nil
 }
 
 // dpopChallenge turns a Bearer challenge into a DPoP one.
@@ -135,47 +137,66 @@ func (b *binding) token(h http.Header) (scheme, tok string, _ *Error) {
 	return scheme, tok, nil
 }
 
-// confirmation returns the token's cnf members jkt and x5t#S256 (RFC 7800).
-// ok is false when cnf, or one of them, has the wrong type.
-func confirmation(claims map[string]any) (jkt, x5t string, ok bool) {
+// confirmation is a token's binding (the RFC 7800 cnf claim), as read once
+// when the token verified and kept in its cache entry: never re-read from
+// Principal.Claims, which handlers can change. The zero value is an unbound
+// token.
+type confirmation struct {
+	jkt string // RFC 9449 §6.1: the SHA-256 JWK thumbprint of the DPoP key
+	x5t string // RFC 8705 §3.1: the SHA-256 thumbprint of the client certificate
+}
+
+// parseConfirmation reads a token's cnf claim. A cnf that is present must be
+// an object of at least one member, each a confirmation method this package
+// enforces (jkt, x5t#S256) whose value is a SHA-256 thumbprint (43
+// characters of base64url). Anything else ("x5t#S256": "", 0, null, a jwk or
+// kid method) is a binding this server cannot check: the token is refused,
+// never taken as unbound.
+func parseConfirmation(claims map[string]any) (confirmation, *Error) {
+	var c confirmation
 	raw, present := claims["cnf"]
 	if !present {
-		return "", "", true
+		return c, nil
 	}
 	cnf, isObj := raw.(map[string]any)
-	if !isObj {
-		return "", "", false
+	if !isObj || len(cnf) == 0 {
+		return c, invalidToken("the token's cnf claim is malformed")
 	}
-	if v, present := cnf["jkt"]; present {
-		if jkt, ok = v.(string); !ok || jkt == "" {
-			return "", "", false
+	for name, v := range cnf {
+		s, ok := v.(string)
+		if !ok || !isThumbprint(s) {
+			return c, invalidToken("the token's cnf claim is malformed")
+		}
+		switch name {
+		case "jkt":
+			c.jkt = s
+		case "x5t#S256":
+			c.x5t = s
+		default:
+			return c, invalidToken("the token's cnf claim names a confirmation method this server does not support")
 		}
 	}
-	if v, present := cnf["x5t#S256"]; present {
-		if x5t, ok = v.(string); !ok || x5t == "" {
-			return "", "", false
+	return c, nil
+}
+
+// isThumbprint reports whether s is a SHA-256 digest in unpadded base64url.
+func isThumbprint(s string) bool {
+	if len(s) != x5tLen {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isB64URLByte(s[i]) {
+			return false
 		}
 	}
-	return jkt, x5t, true
+	// The last character carries 2 bits of padding, which must be zero.
+	return strings.IndexByte("AEIMQUYcgkosw048", s[len(s)-1]) >= 0
 }
 
-// dpopBoundOK refuses a DPoP-bound token when DPoP is off: it would
-// otherwise be taken as a bearer token, which is what binding it was meant
-// to prevent.
-func (v *jwtValidator) dpopBoundOK(claims map[string]any) *Error {
-	if v.pop != nil && v.pop.dpop != nil {
-		return nil
-	}
-	if jkt, _, _ := confirmation(claims); jkt != "" {
-		return invalidToken("the token is DPoP-bound and this server does not accept DPoP")
-	}
-	return nil
-}
-
-// schemeOf is the Principal.Scheme of a token with these claims: "DPoP" for
+// scheme is the Principal.Scheme of a token with this binding: "DPoP" for
 // a DPoP-bound token, else "Bearer".
-func schemeOf(claims map[string]any) string {
-	if jkt, _, _ := confirmation(claims); jkt != "" {
+func (c confirmation) scheme() string {
+	if c.jkt != "" {
 		return "DPoP"
 	}
 	return "Bearer"
@@ -185,51 +206,57 @@ func bindingFailed(desc string) *Error {
 	return newTokenError(CodeInvalidToken, desc, nil)
 }
 
-// check enforces the token's binding on this request. The replay check of
-// a DPoP proof runs last, once everything else passed.
-func (b *binding) check(r *http.Request, scheme, tok string, p *Principal) *Error {
-	jkt, x5t, ok := confirmation(p.Claims)
-	if !ok {
-		return bindingFailed("the token's cnf claim is malformed")
-	}
+// check enforces the token's binding cnf on this request. The replay check
+// of a DPoP proof runs last, once everything else passed.
+func (b *binding) check(r *http.Request, scheme, tok string, cnf confirmation) *Error {
 	var pr proof
 	switch {
-	case scheme == "DPoP" && jkt == "":
+	case scheme == "DPoP" && cnf.jkt == "":
 		return bindingFailed("the token is not DPoP-bound")
 	case scheme == "DPoP":
 		var e *Error
-		if pr, e = b.dpop.check(r, tok); e != nil {
+		if pr, e = b.dpop.check(r, tok, cnf.jkt); e != nil {
 			e.DPoPAlgs = b.dpop.algNames
 			return e
 		}
-		if subtle.ConstantTimeCompare([]byte(pr.jkt), []byte(jkt)) != 1 {
-			return bindingFailed("the DPoP proof is not signed by the key the token is bound to")
-		}
-	case jkt != "":
+	case cnf.jkt != "" && b.dpop == nil:
+		// It would otherwise be taken as a bearer token, which is what
+		// binding it was meant to prevent.
+		return bindingFailed("the token is DPoP-bound and this server does not accept DPoP")
+	case cnf.jkt != "":
 		// A DPoP-bound token sent as a Bearer token: whoever sends it
 		// proves nothing (RFC 9449 §7.1).
 		e := bindingFailed("a DPoP-bound token must be sent with the DPoP scheme and a proof")
-		if b.dpop != nil {
-			b.dpopChallenge(e)
-		}
+		b.dpopChallenge(e)
 		return e
 	}
-	if b.certBound {
-		if x5t == "" {
-			return bindingFailed("certificate binding failed: the token is not bound to a certificate")
-		}
-		got, ok := clientCertThumbprint(r, b.proxies)
-		if !ok {
-			return bindingFailed("certificate binding failed: no client certificate")
-		}
-		if !sameX5t(&got, x5t) {
-			return bindingFailed("certificate binding failed: the client certificate is not the one the token is bound to")
-		}
+	if e := b.checkCert(r, cnf.x5t); e != nil {
+		return e
 	}
 	if scheme == "DPoP" {
 		if e := b.dpop.consume(r.Context(), pr); e != nil {
 			return e
 		}
+	}
+	return nil
+}
+
+// checkCert checks a certificate-bound token (x5t is its cnf.x5t#S256)
+// against the request's client certificate, and refuses an unbound one when
+// CertificateBound is set.
+func (b *binding) checkCert(r *http.Request, x5t string) *Error {
+	if x5t == "" {
+		if b.certBound {
+			return bindingFailed("certificate binding failed: the token is not bound to a certificate")
+		}
+		return nil
+	}
+	got, ok := clientCertThumbprint(r, b.proxies)
+	if !ok {
+		return bindingFailed("certificate binding failed: no client certificate")
+	}
+	if !sameX5t(&got, x5t) {
+		return bindingFailed("certificate binding failed: the client certificate is not the one the token is bound to")
 	}
 	return nil
 }
