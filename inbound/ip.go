@@ -130,14 +130,14 @@ func clientAddrs(r *http.Request, trusted []netip.Prefix) ([]netip.Addr, *Error)
 	}
 	var out []netip.Addr
 	if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
-		a, ok := walkHops(splitXFF(xff), trusted)
+		a, ok := walkHops(newHops(xff, false), trusted)
 		if !ok {
 			return nil, ipNotAllowed("an X-Forwarded-For entry cannot be read")
 		}
 		out = append(out, a)
 	}
 	if fwd := r.Header.Values("Forwarded"); len(fwd) > 0 {
-		a, ok := walkHops(forwardedFor(fwd), trusted)
+		a, ok := walkHops(newHops(fwd, true), trusted)
 		if !ok {
 			return nil, ipNotAllowed("a Forwarded entry cannot be read")
 		}
@@ -150,35 +150,31 @@ func clientAddrs(r *http.Request, trusted []netip.Prefix) ([]netip.Addr, *Error)
 	return out, nil
 }
 
-// walkHops returns the right-most entry of nodes that is not a trusted proxy, or
-// the left-most entry when all are. ok is false when an entry at or right of
-// that point cannot be read.
-func walkHops(nodes []string, trusted []netip.Prefix) (netip.Addr, bool) {
+// walkHops returns the right-most entry of a forwarding list that is not a
+// trusted proxy, or the left-most entry when all are. ok is false when an
+// entry at or right of that point cannot be read, or the list's bounds
+// (maxForwardHops, maxForwardScan) are reached first. Nothing left of the
+// client's entry is read.
+func walkHops(h hops, trusted []netip.Prefix) (netip.Addr, bool) {
 	var a netip.Addr
-	for i := len(nodes) - 1; i >= 0; i-- {
-		var ok bool
-		if a, ok = parseHop(nodes[i]); !ok {
+	for {
+		node, more, ok := h.next()
+		if !ok {
+			return netip.Addr{}, false
+		}
+		if !more {
+			return a, a.IsValid()
+		}
+		if node == "" && h.skipped {
+			continue // an empty list element
+		}
+		if a, ok = parseHop(node); !ok {
 			return netip.Addr{}, false
 		}
 		if !inPrefixes(trusted, a) {
 			return a, true
 		}
 	}
-	return a, a.IsValid()
-}
-
-// splitXFF splits X-Forwarded-For lines into one list of trimmed entries.
-// Empty elements are skipped, as RFC 9110 §5.6.1 says of lists.
-func splitXFF(lines []string) []string {
-	var out []string
-	for _, l := range lines {
-		for e := range strings.SplitSeq(l, ",") {
-			if e = strings.Trim(e, " \t"); e != "" {
-				out = append(out, e)
-			}
-		}
-	}
-	return out
 }
 
 // parseHop reads an address as proxies write it: "192.0.2.1",
@@ -186,16 +182,20 @@ func splitXFF(lines []string) []string {
 // Zoned addresses are refused; IPv4-mapped addresses are unmapped.
 func parseHop(s string) (netip.Addr, bool) {
 	var a netip.Addr
-	if ap, err := netip.ParseAddrPort(s); err == nil {
+	var err error
+	// The form is chosen first, so that no parse fails (and allocates an
+	// error) on an ordinary entry.
+	switch colon := strings.LastIndexByte(s, ':'); {
+	case strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]"):
+		a, err = netip.ParseAddr(s[1 : len(s)-1])
+	case strings.HasPrefix(s, "[") || colon >= 0 && strings.IndexByte(s, ':') == colon:
+		var ap netip.AddrPort
+		ap, err = netip.ParseAddrPort(s)
 		a = ap.Addr()
-	} else if strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]") {
-		if a, err = netip.ParseAddr(s[1 : len(s)-1]); err != nil {
-			return netip.Addr{}, false
-		}
-	} else if a, err = netip.ParseAddr(s); err != nil {
-		return netip.Addr{}, false
+	default:
+		a, err = netip.ParseAddr(s)
 	}
-	if a.Zone() != "" {
+	if err != nil || a.Zone() != "" {
 		return netip.Addr{}, false
 	}
 	return a.Unmap(), true

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -61,7 +62,12 @@ func TestIPAllowlist(t *testing.T) {
 		{"Forwarded two for in one element", "10.1.1.1:80", []hdr{{"Forwarded", "for=192.0.2.7;for=192.0.2.8"}}, false},
 		{"Forwarded comma inside quotes", "10.1.1.1:80", []hdr{{"Forwarded", `for=192.0.2.7;ext="a,b"`}}, true},
 		{"Forwarded unterminated quote", "10.1.1.1:80", []hdr{{"Forwarded", `for="192.0.2.7`}}, false},
-		{"Forwarded garbage left of client", "10.1.1.1:80", []hdr{{"Forwarded", `for="junk, for=192.0.2.7`}}, false},
+		// Read from the right, the proxy's element ends the list: an
+		// unterminated quote left of it does not swallow it.
+		{"Forwarded garbage left of client", "10.1.1.1:80", []hdr{{"Forwarded", `for="junk, for=192.0.2.7`}}, true},
+		{"Forwarded unterminated quote at client", "10.1.1.1:80", []hdr{{"Forwarded", `for=192.0.2.7, for="192.0.2.8`}}, false},
+		{"Forwarded escaped quote and comma in a quoted string", "10.1.1.1:80", []hdr{{"Forwarded", `for=198.51.100.1, for=192.0.2.7;x="a\",b"`}}, true},
+		{"Forwarded escaped backslash ends the quoted string", "10.1.1.1:80", []hdr{{"Forwarded", `for=192.0.2.7, for=198.51.100.1;x="a\\",b"`}}, false},
 		{"both headers allowed", "10.1.1.1:80", []hdr{{"X-Forwarded-For", "192.0.2.7"}, {"Forwarded", "for=192.0.2.8"}}, true},
 		{"spoofed Forwarded the proxy does not maintain", "10.1.1.1:80", []hdr{{"X-Forwarded-For", "198.51.100.1"}, {"Forwarded", "for=192.0.2.8"}}, false},
 		{"spoofed XFF the proxy does not maintain", "10.1.1.1:80", []hdr{{"X-Forwarded-For", "192.0.2.7"}, {"Forwarded", "for=198.51.100.1"}}, false},
@@ -148,6 +154,25 @@ func TestIPAllowlistConfigErrors(t *testing.T) {
 	}
 }
 
+// forwardedFor returns the for= nodes of Forwarded lines, left to right,
+// read as walkHops reads them (from the right) but without its bounds.
+func forwardedFor(lines []string) []string {
+	h := newHops(lines, true)
+	h.budget, h.left = 1<<30, 1<<30
+	var out []string
+	for {
+		node, more, _ := h.next()
+		if !more {
+			break
+		}
+		if !h.skipped {
+			out = append(out, node)
+		}
+	}
+	slices.Reverse(out)
+	return out
+}
+
 func TestForwardedFor(t *testing.T) {
 	tests := []struct {
 		in   []string
@@ -179,10 +204,16 @@ func FuzzForwardedHeaders(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		for _, n := range forwardedFor([]string{s}) {
+		nodes := forwardedFor([]string{s})
+		for _, n := range nodes {
 			if a, ok := parseHop(n); ok && (!a.IsValid() || a.Zone() != "" || a.Is4In6()) {
 				t.Fatalf("parseHop(%q) = %v", n, a)
 			}
+		}
+		// Read from the right, a list whose quoted strings all close
+		// splits as it does from the left.
+		if want, closed := forwardedForwards(s); closed && !slices.Equal(nodes, want) {
+			t.Fatalf("from the right %q, from the left %q", nodes, want)
 		}
 		r := httptest.NewRequest(http.MethodGet, "/", nil)
 		r.RemoteAddr = "10.0.0.1:1"
@@ -192,4 +223,77 @@ func FuzzForwardedHeaders(f *testing.F) {
 			t.Fatalf("err = %v", err)
 		}
 	})
+}
+
+// TestForwardedHeadersBounded: a huge forwarding header from a trusted
+// proxy is read lazily from the right, up to its bounds: no split of the
+// whole list, a handful of allocations whatever its size, and a list that
+// reaches the bounds before the client is refused.
+func TestForwardedHeadersBounded(t *testing.T) {
+	v, err := IPAllowlist(prefixes("192.0.2.0/24"), &IPOptions{TrustedProxies: prefixes("10.0.0.0/8")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const mib = 1 << 20
+	filler := func(entry string) string { return strings.Repeat(entry+", ", mib/(len(entry)+2)) }
+	tests := []struct {
+		name, header, value string
+		ok                  bool
+	}{
+		{"1 MiB XFF, client at the right", "X-Forwarded-For", filler("198.51.100.1") + "192.0.2.7, 10.0.0.2", true},
+		{"1 MiB XFF, refused client at the right", "X-Forwarded-For", filler("192.0.2.7") + "198.51.100.1", false},
+		{"1 MiB XFF of trusted hops", "X-Forwarded-For", filler("10.0.0.3") + "10.0.0.2", false},
+		{"1 MiB XFF of empty elements", "X-Forwarded-For", filler("") + "192.0.2.7", true},
+		{"1 MiB XFF of empty elements left of trusted hops", "X-Forwarded-For", filler("") + "10.0.0.2", false},
+		{"1 MiB XFF entry", "X-Forwarded-For", strings.Repeat("1", mib), false},
+		{"client behind 31 trusted hops", "X-Forwarded-For", "192.0.2.7" + strings.Repeat(", 10.0.0.3", 31), true},
+		{"client behind 32 trusted hops", "X-Forwarded-For", "192.0.2.7" + strings.Repeat(", 10.0.0.3", 32), false},
+		{"1 MiB Forwarded, client at the right", "Forwarded", filler(`for="[2001:db8::1]:80"`) + "for=192.0.2.7", true},
+		{"1 MiB Forwarded quoted string", "Forwarded", `for=192.0.2.7;x="` + strings.Repeat("a", mib) + `"`, false},
+		{"1 MiB Forwarded of trusted hops", "Forwarded", filler("for=10.0.0.3"), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := httptest.NewRequest(http.MethodGet, "/", nil)
+			r.RemoteAddr = "10.0.0.1:443"
+			r.Header.Set(tt.header, tt.value)
+			if _, err := v.Validate(r); (err == nil) != tt.ok {
+				t.Fatalf("err = %v, want ok=%v", err, tt.ok)
+			}
+			if allocs := testing.AllocsPerRun(10, func() { _, _ = v.Validate(r) }); allocs > 4 {
+				t.Fatalf("%v allocations per request", allocs)
+			}
+		})
+	}
+}
+
+// forwardedForwards is the reference: a Forwarded line split from the left,
+// with forOf applied to each element. closed is false when a quoted string
+// does not close.
+func forwardedForwards(l string) (nodes []string, closed bool) {
+	inQuote, escaped, start := false, false, 0
+	for i := 0; i <= len(l); i++ {
+		if i < len(l) {
+			c := l[i]
+			switch {
+			case escaped:
+				escaped = false
+				continue
+			case inQuote:
+				escaped = c == '\\'
+				inQuote = c != '"'
+				continue
+			case c == '"':
+				inQuote = true
+				continue
+			case c != ',':
+				continue
+			}
+		}
+		if e := strings.Trim(l[start:i], " \t"); e != "" {
+			nodes = append(nodes, forOf(e))
+		}
+		start = i + 1
+	}
+	return nodes, !inQuote
 }
