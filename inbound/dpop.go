@@ -156,7 +156,6 @@ func (d *dpopVerifier) configureAlgorithms(names []string) []error {
 type proof struct {
 	jkt string
 	jti string
-	iat time.Time
 }
 
 func invalidProof(desc string) *Error {
@@ -341,7 +340,6 @@ func (d *dpopVerifier) checkClaims(r *http.Request, tok string, c map[string]any
 	if at.Before(now.Add(-d.window)) || at.After(now.Add(DPoPFutureSkew)) {
 		return invalidProof("the DPoP proof's iat is outside the accepted window")
 	}
-	p.iat = at
 	ath, _ := c["ath"].(string)
 	if want := jose.TokenHash(tok); subtle.ConstantTimeCompare([]byte(ath), []byte(want)) != 1 {
 		return invalidProof("the DPoP proof's ath does not match the access token")
@@ -362,11 +360,24 @@ func (d *dpopVerifier) checkClaims(r *http.Request, tok string, c map[string]any
 func (d *dpopVerifier) consume(ctx context.Context, p proof) *Error {
 	sum := sha256.Sum256([]byte(p.jkt + "\x00" + p.jti))
 	id := base64.RawURLEncoding.EncodeToString(sum[:])
-	// A proof is accepted up to and including iat+window; it is remembered a
-	// second longer, so that no clock granularity leaves an instant in which
-	// it is accepted and already forgotten.
-	seen, err := d.replay.Seen(ctx, id, p.iat.Add(d.window+time.Second))
+	// A proof is accepted while our clock is within [iat-DPoPFutureSkew,
+	// iat+window]: a span of window+DPoPFutureSkew, which began at most
+	// now. Counted from now, the entry outlives it on this clock, and on
+	// any replica whose clock lags ours by less than DPoPFutureSkew plus the
+	// proof's age; a second more, so that no clock granularity leaves an
+	// instant in which the proof is accepted and already forgotten.
+	until := d.now().Add(d.window + DPoPFutureSkew + time.Second)
+	var seen bool
+	var err error
+	if sc, ok := d.replay.(scopedReplay); ok {
+		seen, err = sc.seenScoped(ctx, p.jkt, id, until)
+	} else {
+		seen, err = d.replay.Seen(ctx, id, until)
+	}
 	switch {
+	case errors.Is(err, ErrReplayKeyFull):
+		return &Error{Status: http.StatusServiceUnavailable, Code: CodeReplayCacheUnavailable,
+			Description: "too many DPoP proofs of this key are in flight", Err: err}
 	case err != nil:
 		return &Error{Status: http.StatusServiceUnavailable, Code: CodeReplayCacheUnavailable,
 			Description: "the DPoP replay cache is unavailable", Err: err}

@@ -14,7 +14,9 @@ const DefaultNonceLifetime = 5 * time.Minute
 // NewDPoPNonces returns a DPoPNonces that issues a random nonce, replaces it
 // every lifetime (0 means DefaultNonceLifetime), and accepts the current and
 // the previous one, so that a client that fetched a nonce just before a
-// rotation is not refused. now is the clock; nil means time.Now.
+// rotation is not refused. A nonce is accepted at most two lifetimes after
+// it was issued, however irregular the traffic that rotates it. now is the
+// clock; nil means time.Now.
 //
 // Each process has its own nonces: behind a load balancer without sticky
 // sessions, give every replica a DPoPNonces that shares its state instead.
@@ -32,24 +34,23 @@ type rotatingNonces struct {
 	lifetime time.Duration
 	now      func() time.Time
 
-	mu        sync.Mutex
-	cur, prev string
-	until     time.Time // when cur stops being current
+	mu            sync.Mutex
+	cur, prev     string
+	curAt, prevAt time.Time // when each was issued
 }
 
-// rotate advances the nonces to now. The caller holds mu.
-func (n *rotatingNonces) rotate() {
-	t := n.now()
-	if n.cur != "" && t.Before(n.until) {
-		return
+// rotate advances the nonces to t and returns those accepted at t. The
+// caller holds mu. Rotation is lazy (on use), so every limit is counted
+// from when a nonce was issued, never from when it was rotated out.
+func (n *rotatingNonces) rotate(t time.Time) (cur, prev string) {
+	if n.cur == "" || !t.Before(n.curAt.Add(n.lifetime)) {
+		n.prev, n.prevAt = n.cur, n.curAt
+		n.cur, n.curAt = rand.Text(), t
 	}
-	if n.cur != "" && t.Before(n.until.Add(n.lifetime)) {
-		n.prev = n.cur // one period on: the old one stays acceptable
-	} else {
+	if n.prev != "" && !t.Before(n.prevAt.Add(2*n.lifetime)) {
 		n.prev = ""
 	}
-	n.cur = rand.Text()
-	n.until = t.Add(n.lifetime)
+	return n.cur, n.prev
 }
 
 // Valid implements DPoPNonces.
@@ -58,8 +59,7 @@ func (n *rotatingNonces) Valid(nonce string) bool {
 		return false
 	}
 	n.mu.Lock()
-	n.rotate()
-	cur, prev := n.cur, n.prev
+	cur, prev := n.rotate(n.now())
 	n.mu.Unlock()
 	return subtle.ConstantTimeCompare([]byte(nonce), []byte(cur)) == 1 ||
 		(prev != "" && subtle.ConstantTimeCompare([]byte(nonce), []byte(prev)) == 1)
@@ -69,6 +69,6 @@ func (n *rotatingNonces) Valid(nonce string) bool {
 func (n *rotatingNonces) Current() string {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	n.rotate()
-	return n.cur
+	cur, _ := n.rotate(n.now())
+	return cur
 }

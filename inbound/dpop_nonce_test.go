@@ -45,3 +45,37 @@ func TestDPoPNoncesInValidator(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestDPoPNoncesTwoLifetimes: a nonce is accepted at most two lifetimes
+// after it was issued, whatever the traffic: with lazy rotation, a late
+// rotation must not extend the previous nonce's grace.
+func TestDPoPNoncesTwoLifetimes(t *testing.T) {
+	const life = 5 * time.Minute
+	for _, tt := range []struct {
+		name  string
+		steps []time.Duration // uses of the nonces after issue, in order
+	}{
+		{"regular traffic", []time.Duration{time.Minute, 3 * time.Minute, 5 * time.Minute, 7 * time.Minute, 9 * time.Minute}},
+		{"idle, then a late rotation", []time.Duration{9*time.Minute + 59*time.Second}},
+		{"idle until just after a lifetime", []time.Duration{5*time.Minute + time.Second}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			clk := &testClock{t: testNow}
+			n := NewDPoPNonces(life, clk.Now)
+			first := n.Current() // issued at testNow
+			for _, at := range tt.steps {
+				clk.t = testNow.Add(at)
+				_ = n.Current()
+				if !n.Valid(first) && at < life {
+					t.Fatalf("refused at %v, within its lifetime", at)
+				}
+			}
+			for _, at := range []time.Duration{2 * life, 2*life + time.Second, 14*time.Minute + 58*time.Second} {
+				clk.t = testNow.Add(at)
+				if n.Valid(first) {
+					t.Fatalf("accepted %v after it was issued", at)
+				}
+			}
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package inbound
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"hash/maphash"
@@ -28,6 +29,12 @@ type ReplayCache interface {
 // its proof be replayed, so the cache refuses new ones instead.
 var ErrReplayCacheFull = errors.New("inbound: replay cache full")
 
+// ErrReplayKeyFull is returned by the in-process ReplayCache when one proof
+// key holds its whole share of the cache (ReplayCacheOptions.PerKey): that
+// client's proofs are refused until some of its identifiers expire, while
+// other clients' proofs are still accepted.
+var ErrReplayKeyFull = errors.New("inbound: replay cache share of this proof key full")
+
 // DefaultReplayCacheSize is the number of identifiers NewReplayCache keeps
 // when ReplayCacheOptions.Size is 0: about 15 MB when full. With DPoP's
 // default window (a proof lives 65 s at most) it sustains about 1500 proofs
@@ -40,6 +47,14 @@ type ReplayCacheOptions struct {
 	// Size bounds the number of identifiers held. 0 means
 	// DefaultReplayCacheSize.
 	Size int
+	// PerKey bounds the identifiers held for one DPoP proof key (its
+	// thumbprint), so that one client, however fast it sends proofs, never
+	// fills the cache for the others. 0 means Size/20 (5000 identifiers of
+	// the default size: with DPoP's default window, about 75 proofs per
+	// second and key); a value above Size means Size. The bound is kept per
+	// shard of the cache, so a key may be refused slightly before it holds
+	// PerKey identifiers.
+	PerKey int
 	// Now is the clock that expires entries. Nil means time.Now.
 	Now func() time.Time
 }
@@ -59,27 +74,52 @@ func NewReplayCache(opts *ReplayCacheOptions) ReplayCache {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.PerKey <= 0 {
+		o.PerKey = max(o.Size/20, 1)
+	}
+	o.PerKey = min(o.PerKey, o.Size)
 	n := 1
 	for n < 16 && n*1024 <= o.Size {
 		n *= 2
 	}
-	c := &memoryReplay{seed: maphash.MakeSeed(), now: o.Now, per: (o.Size + n - 1) / n, shards: make([]replayShard, n)}
+	c := &memoryReplay{seed: maphash.MakeSeed(), now: o.Now, per: (o.Size + n - 1) / n,
+		perKey: (o.PerKey + n - 1) / n, shards: make([]replayShard, n)}
 	for i := range c.shards {
-		c.shards[i].m = make(map[string]int64)
+		c.shards[i].m = make(map[string]replayValue)
+		c.shards[i].keys = make(map[string]*keyCount)
 	}
 	return c
+}
+
+// scopedReplay is implemented by the in-process ReplayCache: Seen for an id
+// that belongs to a proof key (scope, its thumbprint), which holds at most
+// its share of the cache.
+type scopedReplay interface {
+	seenScoped(ctx context.Context, scope, id string, until time.Time) (bool, error)
 }
 
 type memoryReplay struct {
 	seed   maphash.Seed
 	now    func() time.Time
-	per    int
+	per    int // capacity of one shard
+	perKey int // share of one proof key in one shard
 	shards []replayShard
 }
 
-type replayEntry struct {
-	id    string
+// keyCount counts the live identifiers of one proof key in a shard.
+type keyCount struct {
+	scope string
+	n     int
+}
+
+type replayValue struct {
 	until int64
+	key   *keyCount // nil for ids of no key (Seen)
+}
+
+type replayEntry struct {
+	id string
+	replayValue
 }
 
 // replayShard keeps its entries in a map and, in insertion order, in a
@@ -87,7 +127,8 @@ type replayEntry struct {
 // are dropped from the queue's front in constant time per entry.
 type replayShard struct {
 	mu        sync.Mutex
-	m         map[string]int64
+	m         map[string]replayValue
+	keys      map[string]*keyCount // by scope; only keys with live ids
 	q         []replayEntry
 	head      int
 	fullUntil int64 // while the shard is full: the earliest expiry in it
@@ -95,29 +136,64 @@ type replayShard struct {
 
 // Seen implements ReplayCache.
 func (c *memoryReplay) Seen(_ context.Context, id string, until time.Time) (bool, error) {
+	return c.seen("", id, until)
+}
+
+func (c *memoryReplay) seenScoped(_ context.Context, scope, id string, until time.Time) (bool, error) {
+	return c.seen(scope, id, until)
+}
+
+func (c *memoryReplay) seen(scope, id string, until time.Time) (bool, error) {
 	now := c.now().UnixNano()
 	s := &c.shards[maphash.String(c.seed, id)%uint64(len(c.shards))]
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.expire(now)
-	if u, ok := s.m[id]; ok && u > now {
+	if v, ok := s.m[id]; ok && v.until > now {
 		return true, nil
+	}
+	var key *keyCount
+	if scope != "" {
+		if key = s.keys[scope]; key != nil && key.n >= c.perKey {
+			return false, ErrReplayKeyFull
+		}
 	}
 	if len(s.m) >= c.per && !s.sweep(now, c.per) {
 		return false, ErrReplayCacheFull
 	}
-	u := until.UnixNano()
-	s.m[id] = u
-	s.q = append(s.q, replayEntry{id, u})
+	if scope != "" {
+		if key = s.keys[scope]; key == nil { // a sweep may have dropped it
+			key = &keyCount{scope: scope}
+			s.keys[scope] = key
+		}
+		key.n++
+	}
+	v := replayValue{until: until.UnixNano(), key: key}
+	if old, ok := s.m[id]; ok {
+		s.release(old.key) // an expired entry not yet dropped
+	}
+	s.m[id] = v
+	s.q = append(s.q, replayEntry{id, v})
 	return false, nil
+}
+
+// release counts one identifier of key less.
+func (s *replayShard) release(key *keyCount) {
+	if key == nil {
+		return
+	}
+	if key.n--; key.n == 0 {
+		delete(s.keys, key.scope)
+	}
 }
 
 // expire drops the expired entries at the queue's front.
 func (s *replayShard) expire(now int64) {
 	for s.head < len(s.q) && s.q[s.head].until <= now {
 		e := s.q[s.head]
-		if s.m[e.id] == e.until {
+		if v, ok := s.m[e.id]; ok && v == e.replayValue {
 			delete(s.m, e.id)
+			s.release(v.key)
 		}
 		s.q[s.head] = replayEntry{}
 		s.head++
@@ -138,22 +214,15 @@ func (s *replayShard) sweep(now int64, limit int) bool {
 	}
 	s.q = s.q[:0]
 	s.head = 0
-	for id, u := range s.m {
-		if u <= now {
+	for id, v := range s.m {
+		if v.until <= now {
 			delete(s.m, id)
+			s.release(v.key)
 			continue
 		}
-		s.q = append(s.q, replayEntry{id, u})
+		s.q = append(s.q, replayEntry{id, v})
 	}
-	slices.SortFunc(s.q, func(a, b replayEntry) int {
-		switch {
-		case a.until < b.until:
-			return -1
-		case a.until > b.until:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(s.q, func(a, b replayEntry) int { return cmp.Compare(a.until, b.until) })
 	if len(s.m) < limit {
 		s.fullUntil = 0
 		return true

@@ -127,3 +127,84 @@ func BenchmarkReplayCache(b *testing.B) {
 		}
 	})
 }
+
+// TestReplayCacheShareOfOneKey: a client flooding proofs of one key is
+// refused once its key holds its share of the in-process cache, and the
+// other clients' proofs are still accepted.
+func TestReplayCacheShareOfOneKey(t *testing.T) {
+	pk := popFixtures()
+	const size = 400
+	v := dpopValidator(t, &DPoPOptions{Replay: NewReplayCache(&ReplayCacheOptions{Size: size, Now: fixedClock})})
+	flood := boundToken(t, map[string]any{"jkt": thumbprint(t, pk.ec)})
+	other := boundToken(t, map[string]any{"jkt": thumbprint(t, pk.ec2)})
+	refusedAt := 0
+	for i := range size + 1 {
+		if _, err := v.Validate(dpopRequest(flood, makeProof(t, pk.ec, "", proofClaims(flood), nil))); err != nil {
+			if e, ok := AsError(err); !ok || e.Code != CodeReplayCacheUnavailable {
+				t.Fatalf("proof %d: %v", i, err)
+			}
+			refusedAt = i
+			break
+		}
+	}
+	if refusedAt == 0 || refusedAt > size/2 {
+		t.Fatalf("the flooding key was refused after %d proofs (cache of %d)", refusedAt, size)
+	}
+	for i := range 10 {
+		if _, err := v.Validate(dpopRequest(other, makeProof(t, pk.ec2, "", proofClaims(other), nil))); err != nil {
+			t.Fatalf("another client's proof %d: %v", i, err)
+		}
+	}
+}
+
+// TestDPoPReplayLaggingReplica: two replicas share a replay cache; the one
+// whose clock lags (within DPoPFutureSkew) must still refuse a proof the
+// other accepted near the end of its window.
+func TestDPoPReplayLaggingReplica(t *testing.T) {
+	pk := popFixtures()
+	tok := boundToken(t, map[string]any{"jkt": thumbprint(t, pk.ec)})
+	clk := &testClock{t: testNow}
+	shared := NewReplayCache(&ReplayCacheOptions{Now: clk.Now})
+	a := newTestValidator(t, func(o *JWTOptions) { o.Now = clk.Now; o.DPoP = &DPoPOptions{Replay: shared} })
+	lag := func() time.Time { return clk.Now().Add(-4 * time.Second) }
+	b := newTestValidator(t, func(o *JWTOptions) { o.Now = lag; o.DPoP = &DPoPOptions{Replay: shared} })
+	c := proofClaims(tok)
+	c["iat"] = testNow.Add(-DefaultDPoPWindow + time.Second).Unix()
+	proof := makeProof(t, pk.ec, "", c, nil)
+	if _, err := a.Validate(dpopRequest(tok, proof)); err != nil {
+		t.Fatal(err)
+	}
+	clk.Add(3 * time.Second) // b's clock still accepts the proof's iat
+	_, err := b.Validate(dpopRequest(tok, proof))
+	wantRefusal(t, err, CodeInvalidDPoPProof, CodeInvalidDPoPProof, ChallengeDPoPError)
+}
+
+// TestReplayCacheKeyShareExpires: a key's share frees as its identifiers
+// expire, and a key with none left is forgotten.
+func TestReplayCacheKeyShareExpires(t *testing.T) {
+	clk := &testClock{t: testNow}
+	c := NewReplayCache(&ReplayCacheOptions{Size: 100, PerKey: 10, Now: clk.Now}).(*memoryReplay)
+	ctx := context.Background()
+	until := testNow.Add(time.Minute)
+	for i := range 10 {
+		if seen, err := c.seenScoped(ctx, "k", strconv.Itoa(i), until); seen || err != nil {
+			t.Fatalf("id %d: %v, %v", i, seen, err)
+		}
+	}
+	if _, err := c.seenScoped(ctx, "k", "10", until); !errors.Is(err, ErrReplayKeyFull) {
+		t.Fatalf("11th id of one key: %v", err)
+	}
+	if seen, _ := c.seenScoped(ctx, "k", "3", until); !seen {
+		t.Fatal("a replay of a full key is not reported as one")
+	}
+	if _, err := c.seenScoped(ctx, "j", "j0", until); err != nil {
+		t.Fatalf("another key: %v", err)
+	}
+	clk.Add(time.Minute)
+	if _, err := c.seenScoped(ctx, "k", "11", until.Add(time.Minute)); err != nil {
+		t.Fatalf("after expiry: %v", err)
+	}
+	if n := len(c.shards[0].keys); n != 1 {
+		t.Fatalf("%d keys tracked, want 1", n)
+	}
+}

@@ -22,7 +22,10 @@ const replayPrefix = "gatehouse:replay:"
 //
 // Seen is one `SET key 1 NX PX ttl` (atomic: of concurrent first uses, one
 // wins), the key being "gatehouse:replay:" and the hex SHA-256 of the id,
-// the TTL the time left until the proof's window closes. Every command is
+// the TTL the time left until the until that inbound passes: a DPoP proof's
+// whole acceptance span (the window plus inbound.DPoPFutureSkew) counted
+// from its first use, so that a replica whose clock lags the accepting
+// one's still finds the key. Redis counts the TTL on its own clock. Every command is
 // bounded by opts.Timeout; a failing Redis makes Seen fail, which refuses
 // the proof (503 replay_cache_unavailable), never accepts it. The client
 // stays the caller's to close. New panics if client is nil, as that is a

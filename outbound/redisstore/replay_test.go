@@ -134,3 +134,52 @@ func TestReplayAcrossValidators(t *testing.T) {
 		t.Fatalf("replay to replica b: %v", err)
 	}
 }
+
+// TestReplayKeyOutlivesWindow: the Redis key of a proof accepted near the
+// end of its window lives as long as the proof's whole acceptance span
+// (window plus the future skew) from then, not until iat+window: a replica
+// whose clock lags must still find it.
+func TestReplayKeyOutlivesWindow(t *testing.T) {
+	srv := startRedis(t)
+	c := client(t, srv.Addr())
+	issuer, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	clientKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	// The proof was made 50 s ago: 10 s of the window are left.
+	prover, err := outbound.NewDPoPProver(clientKey, &outbound.DPoPProverOptions{Now: func() time.Time { return time.Now().Add(-50 * time.Second) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := inbound.StaticKeys(map[string]any{"k": &issuer.PublicKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := inbound.BearerJWT(inbound.JWTOptions{Keys: keys, Algorithms: []string{"ES256"},
+		DPoP: &inbound.DPoPOptions{Replay: redisstore.NewReplayCache(c, &redisstore.Options{Timeout: 5 * time.Second})}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hb, _ := json.Marshal(map[string]string{"alg": "ES256", "kid": "k"})
+	cb, _ := json.Marshal(map[string]any{"sub": "client", "exp": time.Now().Add(time.Hour).Unix(), "cnf": map[string]string{"jkt": prover.Thumbprint()}})
+	tok, err := jose.Sign(issuer, "ES256", hb, cb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := httptest.NewRequest(http.MethodGet, "https://api.example/v1/x", nil)
+	proof, err := prover.Proof(http.MethodGet, r.URL, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Header.Set("Authorization", "DPoP "+tok)
+	r.Header.Set("DPoP", proof)
+	if _, err := v.Validate(r); err != nil {
+		t.Fatal(err)
+	}
+	ks, err := c.Keys(t.Context(), "gatehouse:replay:*").Result()
+	if err != nil || len(ks) != 1 {
+		t.Fatalf("replay keys %v, %v", ks, err)
+	}
+	ttl, err := c.PTTL(t.Context(), ks[0]).Result()
+	if want := inbound.DefaultDPoPWindow + inbound.DPoPFutureSkew - 5*time.Second; err != nil || ttl < want {
+		t.Fatalf("PTTL = %v, %v; want at least %v", ttl, err, want)
+	}
+}
