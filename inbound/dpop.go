@@ -61,7 +61,11 @@ type DPoPNonces interface {
 type DPoPOptions struct {
 	// Algorithms are the proof signature algorithms accepted. Nil means
 	// ES256, RS256, PS256 and EdDSA. Only asymmetric algorithms are
-	// possible: HS* and "none" are construction errors.
+	// possible: HS* and "none" are construction errors. Whatever the
+	// algorithm, an RSA proof key must have 2048 to 4096 bits and the
+	// exponent 65537, and the key's thumbprint is compared with the token's
+	// cnf.jkt before its signature is checked, so that a proof cannot make
+	// the server do expensive work.
 	Algorithms []string
 	// Window is how old a proof's iat may be. 0 means 60 s. A proof's iat
 	// may be at most DPoPFutureSkew (5 s) in the future.
@@ -85,7 +89,14 @@ type DPoPOptions struct {
 	// Origin is the scheme and authority clients use to reach this server,
 	// e.g. "https://api.example.com", to which proofs' htu must point. Empty
 	// means the request's own: https when it came over TLS, else http, and
-	// its Host. Behind a proxy that terminates TLS, set it.
+	// its Host header, which the client chooses: a proof made for another
+	// host that routes to this server is then accepted here too.
+	//
+	// Secure: set it whenever the server has a public URL, and always
+	// behind a reverse proxy or load balancer, where the scheme and Host
+	// this server sees are the proxy's (a proxy that terminates TLS makes
+	// every request look like http). With JWTOptions.ClientCertProxies,
+	// leaving it empty is a construction error.
 	Origin string
 }
 

@@ -24,12 +24,26 @@ func normalizeHTU(s string) (string, bool) {
 	if scheme != "http" && scheme != "https" {
 		return "", false
 	}
-	host, port := strings.ToLower(u.Hostname()), u.Port()
+	host, ok := normalizeAuthority(scheme, u.Hostname(), u.Port())
+	if !ok {
+		return "", false
+	}
+	path, ok := normalizePath(u.EscapedPath())
+	if !ok {
+		return "", false
+	}
+	return scheme + "://" + host + removeDotSegments(path), true
+}
+
+// normalizeAuthority returns host in lower case, an IPv6 literal in
+// brackets, with port unless it is the scheme's default. ok is false for an
+// empty host, or one with colons that is no IPv6 literal, or has a zone.
+func normalizeAuthority(scheme, host, port string) (string, bool) {
+	host = strings.ToLower(host)
 	if host == "" {
 		return "", false
 	}
 	if strings.Contains(host, ":") {
-		// Only an IPv6 literal, without a zone, has colons in its host.
 		if a, err := netip.ParseAddr(host); err != nil || !a.Is6() || a.Zone() != "" {
 			return "", false
 		}
@@ -38,11 +52,7 @@ func normalizeHTU(s string) (string, bool) {
 	if port != "" && !(scheme == "https" && port == "443") && !(scheme == "http" && port == "80") {
 		host += ":" + port
 	}
-	path, ok := normalizePath(u.EscapedPath())
-	if !ok {
-		return "", false
-	}
-	return scheme + "://" + host + removeDotSegments(path), true
+	return host, true
 }
 
 // normalizePath decodes percent escapes of unreserved characters and upper-
@@ -65,18 +75,23 @@ func normalizePath(p string) (string, bool) {
 		if i+2 >= len(p) || unhex(p[i+1]) < 0 || unhex(p[i+2]) < 0 {
 			return "", false
 		}
-		v := byte(unhex(p[i+1])<<4 | unhex(p[i+2]))
-		if 'a' <= v && v <= 'z' || 'A' <= v && v <= 'Z' || '0' <= v && v <= '9' || v == '-' || v == '.' || v == '_' || v == '~' {
-			b.WriteByte(v)
-		} else {
-			const hexDigits = "0123456789ABCDEF"
-			b.WriteByte('%')
-			b.WriteByte(hexDigits[v>>4])
-			b.WriteByte(hexDigits[v&15])
-		}
+		writeEscaped(&b, byte(unhex(p[i+1])<<4|unhex(p[i+2])))
 		i += 2
 	}
 	return b.String(), true
+}
+
+// writeEscaped writes the byte of a percent escape: itself when it is
+// unreserved (RFC 3986 §2.3), else the escape with upper-case hex digits.
+func writeEscaped(b *strings.Builder, v byte) {
+	if 'a' <= v && v <= 'z' || 'A' <= v && v <= 'Z' || '0' <= v && v <= '9' || v == '-' || v == '.' || v == '_' || v == '~' {
+		b.WriteByte(v)
+		return
+	}
+	const hexDigits = "0123456789ABCDEF"
+	b.WriteByte('%')
+	b.WriteByte(hexDigits[v>>4])
+	b.WriteByte(hexDigits[v&15])
 }
 
 // removeDotSegments applies RFC 3986 §5.2.4 to an absolute path whose

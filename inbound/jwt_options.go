@@ -103,18 +103,22 @@ type JWTOptions struct {
 	MaxTokenSize int
 
 	// CertificateBound requires certificate-bound tokens (RFC 8705 §3):
-	// every token must carry cnf.x5t#S256, equal to the SHA-256 thumbprint
-	// of the client certificate of the request (the TLS leaf), else 401
-	// invalid_token. It is checked on every request, also when the token
-	// comes from the verified-token cache, so a stolen token is worthless
-	// without the certificate's private key.
+	// a token without cnf.x5t#S256 is refused with 401 invalid_token.
+	//
+	// Whatever this option, a token that carries cnf.x5t#S256 is accepted
+	// only from a request whose client certificate (the TLS leaf, or the
+	// Client-Cert header of a proxy in ClientCertProxies) has that SHA-256
+	// thumbprint, and a malformed cnf is refused. It is checked on every
+	// request, also when the token comes from the verified-token cache, so
+	// a stolen token is worthless without the certificate's private key.
+	// Leave it off to serve mTLS clients and ordinary ones from one API.
 	CertificateBound bool
 
 	// ClientCertProxies are the reverse proxies that terminate the
 	// clients' TLS and forward their certificate in the RFC 9440
 	// Client-Cert header. From a peer in these prefixes the header is the
 	// client certificate; from any other peer it is ignored. Nil means the
-	// header is never read. Requires CertificateBound.
+	// header is never read. With DPoP, DPoPOptions.Origin is then required.
 	//
 	// Insecure: a prefix covering addresses clients connect from: they
 	// could then name any certificate. Secure: the proxies' own addresses.
@@ -123,7 +127,8 @@ type JWTOptions struct {
 	// DPoP, when set, accepts DPoP-bound tokens (RFC 9449): `Authorization:
 	// DPoP <token>` with one DPoP proof header signed by the key whose
 	// thumbprint is the token's cnf.jkt. A DPoP-bound token sent with the
-	// Bearer scheme is refused. See DPoPOptions.
+	// Bearer scheme is refused, and so is every DPoP-bound token when DPoP
+	// is nil. See DPoPOptions, and its Origin behind a proxy.
 	DPoP *DPoPOptions
 }
 
