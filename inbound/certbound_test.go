@@ -187,3 +187,39 @@ func TestBindingNotReadFromClaims(t *testing.T) {
 		t.Fatalf("Scheme = %q", p.Scheme)
 	}
 }
+
+// FuzzConfirmation fuzzes the cnf reader with any JSON value as cnf: it
+// either refuses it or returns thumbprints that the object held, under the
+// names it knows, and nothing else.
+func FuzzConfirmation(f *testing.F) {
+	jkt := thumbprint(f, popFixtures().ec)
+	for _, s := range []string{`{"jkt":"` + jkt + `"}`, `{"x5t#S256":"` + jkt + `","jkt":"` + jkt + `"}`, `{"jkt":"` + jkt + `","x5t#S256":""}`,
+		`{"jkt":0}`, `{"jkt":null}`, `{}`, `null`, `"jkt"`, `[]`, `{"jwk":{}}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		claims, err := parseJSONObject(`{"cnf":` + s + `}`)
+		if err != nil {
+			return
+		}
+		c, e := parseConfirmation(claims)
+		if e != nil {
+			if e.Code != CodeInvalidToken || c != (confirmation{}) {
+				t.Fatalf("refusal %v with %+v", e, c)
+			}
+			return
+		}
+		cnf, _ := claims["cnf"].(map[string]any)
+		if len(cnf) == 0 || (c.jkt != "" && cnf["jkt"] != c.jkt) || (c.x5t != "" && cnf["x5t#S256"] != c.x5t) ||
+			len(cnf) != btoi(c.jkt != "")+btoi(c.x5t != "") || (c.jkt != "" && !isThumbprint(c.jkt)) || (c.x5t != "" && !isThumbprint(c.x5t)) {
+			t.Fatalf("cnf %s read as %+v", s, c)
+		}
+	})
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -196,7 +196,13 @@ func (d *dpopVerifier) check(r *http.Request, tok, jkt string) (proof, *Error) {
 	if !ok {
 		return p, invalidProof("the DPoP proof is not a compact JWS")
 	}
-	method, key, e := d.header(segs[0])
+	// Each segment is decoded only when needed: a proof refused for its
+	// header or key never costs the decoding of the rest.
+	hdr, ok := decodeSegment(segs[0])
+	if !ok {
+		return p, invalidProof("the DPoP proof is not a compact JWS")
+	}
+	method, key, e := d.header(hdr)
 	if e != nil {
 		return p, e
 	}
@@ -207,12 +213,20 @@ func (d *dpopVerifier) check(r *http.Request, tok, jkt string) (proof, *Error) {
 	if subtle.ConstantTimeCompare([]byte(p.jkt), []byte(jkt)) != 1 {
 		return p, bindingFailed("the DPoP proof is not signed by the key the token is bound to")
 	}
-	if err := method.verify([]byte(s[:len(s)-len(segs[3])-1]), segs[2], key); err != nil {
+	sig, ok := decodeSegment(segs[2])
+	if !ok {
+		return p, invalidProof("the DPoP proof is not a compact JWS")
+	}
+	if err := method.verify([]byte(s[:len(s)-len(segs[2])-1]), sig, key); err != nil {
 		e := invalidProof("the DPoP proof's signature is invalid")
 		e.Err = err
 		return p, e
 	}
-	claims, err := parseJSONObject(string(segs[1]))
+	payload, ok := decodeSegment(segs[1])
+	if !ok {
+		return p, invalidProof("the DPoP proof is not a compact JWS")
+	}
+	claims, err := parseJSONObject(string(payload))
 	if err != nil {
 		return p, invalidProof("the DPoP proof's claims are malformed")
 	}
@@ -255,7 +269,11 @@ func (d *dpopVerifier) header(seg []byte) (*algorithm, any, *Error) {
 	if jwk == nil {
 		return nil, nil, invalidProof("the DPoP proof has no jwk")
 	}
-	key, err := publicKeyFromJWK(jwk)
+	err = checkProofJWK(jwk)
+	var key any
+	if err == nil {
+		key, err = publicKeyFromJWK(jwk)
+	}
 	if err == nil {
 		err = checkProofKey(key)
 	}
@@ -278,6 +296,21 @@ const (
 	maxProofRSABits  = 4096
 	proofRSAExponent = 65537
 )
+
+// checkProofJWK refuses an RSA jwk outside the bounds of checkProofKey
+// before it is decoded: n of 342 to 683 base64url characters (256 to 512
+// bytes), e "AQAB" (65537).
+func checkProofJWK(jwk map[string]any) error {
+	if kty, _ := jwk["kty"].(string); kty != "RSA" {
+		return nil
+	}
+	n, _ := jwk["n"].(string)
+	e, _ := jwk["e"].(string)
+	if len(n) < (minProofRSABits/8*4+2)/3 || len(n) > (maxProofRSABits/8*4+2)/3 || e != "AQAB" {
+		return errProofRSAKey
+	}
+	return nil
+}
 
 // checkProofKey refuses RSA keys outside minProofRSABits to maxProofRSABits
 // or with another exponent than proofRSAExponent.
@@ -302,28 +335,35 @@ func isB64URLByte(c byte) bool {
 	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_'
 }
 
-// splitCompact decodes the three segments of a compact JWS; segs[3] is the
-// raw signature segment, so that the signing input can be sliced off.
-func splitCompact(s string) ([4][]byte, bool) {
-	var out [4][]byte
-	parts := strings.Split(s, ".")
-	if len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
-		return out, false
-	}
-	for i, p := range parts {
-		for j := 0; j < len(p); j++ {
-			if !isB64URLByte(p[j]) {
+// splitCompact splits a compact JWS into its three segments, each
+// non-empty and of the unpadded base64url alphabet (Go's decoder skips CR
+// and LF even in strict mode, so the alphabet is checked here).
+func splitCompact(s string) ([3]string, bool) {
+	var out [3]string
+	n := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '.':
+			if n++; n > 2 {
 				return out, false
 			}
-		}
-		b, err := base64.RawURLEncoding.Strict().DecodeString(p)
-		if err != nil {
+		case !isB64URLByte(c):
 			return out, false
 		}
-		out[i] = b
 	}
-	out[3] = []byte(parts[2])
-	return out, true
+	if n != 2 {
+		return out, false
+	}
+	i := strings.IndexByte(s, '.')
+	j := i + 1 + strings.IndexByte(s[i+1:], '.')
+	out = [3]string{s[:i], s[i+1 : j], s[j+1:]}
+	return out, out[0] != "" && out[1] != "" && out[2] != ""
+}
+
+// decodeSegment decodes one segment that splitCompact returned.
+func decodeSegment(seg string) ([]byte, bool) {
+	b, err := base64.RawURLEncoding.Strict().DecodeString(seg)
+	return b, err == nil
 }
 
 // checkClaims checks jti, htm, htu, iat, ath and nonce (RFC 9449 §4.3).

@@ -165,7 +165,7 @@ func parseConfirmation(claims map[string]any) (confirmation, *Error) {
 	for name, v := range cnf {
 		s, ok := v.(string)
 		if !ok || !isThumbprint(s) {
-			return c, invalidToken("the token's cnf claim is malformed")
+			return confirmation{}, invalidToken("the token's cnf claim is malformed")
 		}
 		switch name {
 		case "jkt":
@@ -173,7 +173,7 @@ func parseConfirmation(claims map[string]any) (confirmation, *Error) {
 		case "x5t#S256":
 			c.x5t = s
 		default:
-			return c, invalidToken("the token's cnf claim names a confirmation method this server does not support")
+			return confirmation{}, invalidToken("the token's cnf claim names a confirmation method this server does not support")
 		}
 	}
 	return c, nil
