@@ -283,7 +283,8 @@ func Example_proofOfPossession() {
 	jwtAuth, err := inbound.BearerJWT(inbound.JWTOptions{
 		Keys:       keys,
 		Algorithms: []string{"ES256"},
-		DPoP:       &inbound.DPoPOptions{Required: true, Replay: redisstore.NewReplayCache(redisClient, nil)},
+		DPoP: &inbound.DPoPOptions{Required: true, Origin: "https://api.example.com",
+			Replay: redisstore.NewReplayCache(redisClient, nil)},
 	})
 	if err != nil {
 		log.Fatal(err)
