@@ -77,7 +77,9 @@ type DPoPOptions struct {
 	Required bool
 	// Replay remembers proof identifiers so that each proof is accepted
 	// once. Nil means an in-process NewReplayCache on the validator's
-	// clock. Replicas behind one load balancer need a shared one (the
+	// clock, in which each proof key holds at most its share
+	// (ReplayCacheOptions.PerKey), so that one client flooding proofs is
+	// refused (503 replay_cache_unavailable) while the others are not. Replicas behind one load balancer need a shared one (the
 	// redisstore module), else a proof captured on the way to one replica
 	// can be replayed to another within the window.
 	Replay ReplayCache
