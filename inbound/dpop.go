@@ -40,6 +40,9 @@ const (
 	MaxDPoPProofSize = 8 << 10
 	// maxJTI bounds a proof's jti.
 	maxJTI = 256
+	// maxDPoPHeader bounds a proof's decoded header, in bytes: twice what
+	// one with a 4096-bit RSA jwk needs.
+	maxDPoPHeader = 2 << 10
 )
 
 // defaultDPoPAlgorithms are the proof algorithms accepted when
@@ -198,8 +201,12 @@ func (d *dpopVerifier) check(r *http.Request, tok, jkt string) (proof, *Error) {
 	if !ok {
 		return p, invalidProof("the DPoP proof is not a compact JWS")
 	}
-	// Each segment is decoded only when needed: a proof refused for its
-	// header or key never costs the decoding of the rest.
+	// The header holds at most a 4096-bit RSA jwk: a larger one is refused
+	// before it is decoded. Each segment is decoded only when needed: a
+	// proof refused for its header or key never costs the rest.
+	if len(segs[0]) > maxDPoPHeader/3*4 {
+		return p, invalidProof("the DPoP proof's header is too large")
+	}
 	hdr, ok := decodeSegment(segs[0])
 	if !ok {
 		return p, invalidProof("the DPoP proof is not a compact JWS")

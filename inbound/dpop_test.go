@@ -591,7 +591,8 @@ func TestDPoPProofKeyBounds(t *testing.T) {
 	tests := []struct {
 		name, proof, code, reason string
 	}{
-		{"20000-bit RSA key", rsaJWKProof(t, tok, hugeModulus(20000), 65537), CodeInvalidDPoPProof, "jwk is not an acceptable"},
+		{"20000-bit RSA key", rsaJWKProof(t, tok, hugeModulus(20000), 65537), CodeInvalidDPoPProof, "header is too large"},
+		{"8000-bit RSA key", rsaJWKProof(t, tok, hugeModulus(8000), 65537), CodeInvalidDPoPProof, "jwk is not an acceptable"},
 		{"4097-bit RSA key", rsaJWKProof(t, tok, hugeModulus(4097), 65537), CodeInvalidDPoPProof, "jwk is not an acceptable"},
 		{"exponent 65539", rsaJWKProof(t, tok, rsa2.N.Bytes(), 65539), CodeInvalidDPoPProof, "jwk is not an acceptable"},
 		{"exponent 2^31-1", rsaJWKProof(t, tok, rsa2.N.Bytes(), 1<<31-1), CodeInvalidDPoPProof, "jwk is not an acceptable"},
