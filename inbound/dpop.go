@@ -196,10 +196,7 @@ func (d *dpopVerifier) parse(s string) (claims map[string]any, key any, _ *Error
 	// typ is a media type: case-insensitive, "application/" optional
 	// (RFC 7515 §4.1.9).
 	typ, _ := hdr["typ"].(string)
-	if len(typ) > 12 && strings.EqualFold(typ[:12], "application/") {
-		typ = typ[12:]
-	}
-	if !strings.EqualFold(typ, "dpop+jwt") {
+	if !jose.TypeIs(typ, "dpop+jwt") {
 		return nil, nil, invalidProof("the DPoP proof's typ is not dpop+jwt")
 	}
 	alg, _ := hdr["alg"].(string)
@@ -237,37 +234,6 @@ func (d *dpopVerifier) parse(s string) (claims map[string]any, key any, _ *Error
 		return nil, nil, invalidProof("the DPoP proof's claims are malformed")
 	}
 	return claims, key, nil
-}
-
-// isB64URLByte reports whether c may appear in unpadded base64url. Go's
-// decoder skips CR and LF even in strict mode, so the alphabet is checked
-// first.
-func isB64URLByte(c byte) bool {
-	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_'
-}
-
-// splitCompact decodes the three segments of a compact JWS; segs[3] is the
-// raw signature segment, so that the signing input can be sliced off.
-func splitCompact(s string) ([4][]byte, bool) {
-	var out [4][]byte
-	parts := strings.Split(s, ".")
-	if len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
-		return out, false
-	}
-	for i, p := range parts {
-		for j := 0; j < len(p); j++ {
-			if !isB64URLByte(p[j]) {
-				return out, false
-			}
-		}
-		b, err := base64.RawURLEncoding.Strict().DecodeString(p)
-		if err != nil {
-			return out, false
-		}
-		out[i] = b
-	}
-	out[3] = []byte(parts[2])
-	return out, true
 }
 
 // checkClaims checks jti, htm, htu, iat, ath and nonce (RFC 9449 §4.3).
