@@ -116,12 +116,15 @@ func ParseHeader(b string) (Header, error) {
 	return h, err
 }
 
-// nameSet finds duplicate member names in linear time: the first eight
-// names in an array, more in a map.
+// nameSet finds duplicate member names of a header in linear time and
+// without allocation: the first eight names in an array, the rest (the
+// budget allows at most HeaderBudget) in a small open-addressing table.
 type nameSet struct {
-	few  [8]string
-	n    int
-	many map[string]struct{}
+	few   [8]string
+	n     int
+	more  [HeaderBudget]string
+	m     int
+	index [2 * HeaderBudget]uint8 // 1 + the name's place in more; 0 = free
 }
 
 // add reports whether name is new.
@@ -136,14 +139,26 @@ func (s *nameSet) add(name string) bool {
 		s.n++
 		return true
 	}
-	if s.many == nil {
-		s.many = make(map[string]struct{})
+	if s.m == len(s.more) {
+		return false // unreachable within HeaderBudget
 	}
-	k := len(s.many)
-	if s.many[name] = struct{}{}; len(s.many) == k {
-		return false
+	// FNV-1a, then linear probing: a crafted collision costs a probe per
+	// name already held, at most HeaderBudget.
+	h := uint32(2166136261)
+	for i := 0; i < len(name); i++ {
+		h = (h ^ uint32(name[i])) * 16777619
 	}
-	return true
+	for i := h % uint32(len(s.index)); ; i = (i + 1) % uint32(len(s.index)) {
+		if s.index[i] == 0 {
+			s.more[s.m] = name
+			s.m++
+			s.index[i] = uint8(s.m)
+			return true
+		}
+		if s.more[s.index[i]-1] == name {
+			return false
+		}
+	}
 }
 
 // ParseObject reads a JSON object within budget values (HeaderBudget for
