@@ -1,7 +1,6 @@
 package jose
 
 import (
-	"errors"
 	"math"
 	"strconv"
 	"unicode/utf16"
@@ -43,19 +42,6 @@ const (
 	Unbounded = math.MaxInt
 
 	containerCost = 4
-)
-
-// Errors of the strict reader. They never quote the input. Callers wrap
-// them in their own package's errors.
-var (
-	ErrSyntax    = errors.New("invalid JSON")
-	ErrUTF8      = errors.New("JSON string is not valid UTF-8")
-	ErrDuplicate = errors.New("duplicate JSON member name")
-	ErrDepth     = errors.New("JSON nested too deeply")
-	ErrNumber    = errors.New("JSON number out of range")
-	ErrNotObject = errors.New("JSON value is not an object")
-	ErrType      = errors.New("JOSE header member of the wrong type")
-	ErrBudget    = errors.New("JSON holds more members than allowed before the signature is checked")
 )
 
 // jsonReader reads one JSON text held in s.

@@ -2,18 +2,7 @@ package jose
 
 import (
 	"encoding/base64"
-	"errors"
 	"strings"
-)
-
-// Errors of Split and Decode, by segment.
-var (
-	ErrSegments     = errors.New("not three segments")
-	ErrEmptySegment = errors.New("an empty header or signature")
-	ErrLineBreak    = errors.New("a line break in a segment")
-	ErrHeaderB64    = errors.New("the header is not strict base64url")
-	ErrPayloadB64   = errors.New("the payload is not strict base64url")
-	ErrSignatureB64 = errors.New("the signature is not strict base64url")
 )
 
 var b64Strict = base64.RawURLEncoding.Strict()
