@@ -47,9 +47,6 @@ func newAlgorithm(name string) *algorithm {
 	return &algorithm{name: v.Name, check: v.Verify}
 }
 
-// supportedAlgorithm reports whether name is an algorithm BearerJWT knows.
-func supportedAlgorithm(name string) bool { return jose.LookupAlgorithm(name) != nil }
-
 func (v *jwtValidator) allowed(alg string) *algorithm {
 	for i := range v.algs {
 		if v.algs[i].name == alg {

@@ -5,6 +5,7 @@ package jose
 // Callers wrap it in their own package's errors.
 type Error string
 
+// Error returns the refusal's text.
 func (e Error) Error() string { return string(e) }
 
 // Errors of the strict JSON reader, and of Split and Decode by segment.
