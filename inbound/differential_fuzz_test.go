@@ -16,8 +16,8 @@ import (
 // gatehouse is stricter on purpose. Those documented cases are:
 //
 //   - JSON that is not strict: duplicate member names, invalid UTF-8 or lone
-//     surrogate escapes, nesting deeper than 64, an alg, kid or typ that is
-//     not a string (golang-jwt's encoding/json keeps the last duplicate,
+//     surrogate escapes, nesting deeper than 64, a header of more members
+//     than the budget allows (64), an alg, kid or typ that is not a string (golang-jwt's encoding/json keeps the last duplicate,
 //     replaces bad UTF-8 with U+FFFD, and ignores typ);
 //   - a "crit" header parameter (golang-jwt ignores it; RFC 7515 §4.1.11
 //     says to refuse what is not understood);
@@ -122,7 +122,7 @@ func stricterOnPurpose(err error, header, payload string, raw bool) bool {
 	if !ok {
 		return false
 	}
-	for _, cause := range []error{errJSONDuplicate, errJSONUTF8, errJSONDepth, errJSONType} {
+	for _, cause := range []error{errJSONDuplicate, errJSONUTF8, errJSONDepth, errJSONType, errJSONBudget} {
 		if errors.Is(err, cause) {
 			return true
 		}

@@ -255,10 +255,7 @@ func (d *dpopVerifier) header(seg []byte) (*algorithm, any, *Error) {
 	// typ is a media type: case-insensitive, "application/" optional
 	// (RFC 7515 §4.1.9).
 	typ, _ := hdr["typ"].(string)
-	if len(typ) > 12 && strings.EqualFold(typ[:12], "application/") {
-		typ = typ[12:]
-	}
-	if !strings.EqualFold(typ, "dpop+jwt") {
+	if !jose.TypeIs(typ, "dpop+jwt") {
 		return nil, nil, invalidProof("the DPoP proof's typ is not dpop+jwt")
 	}
 	alg, _ := hdr["alg"].(string)
@@ -336,44 +333,6 @@ func checkProofKey(key any) error {
 
 var errProofRSAKey = fmt.Errorf("inbound: a DPoP proof's RSA key must have %d to %d bits and exponent %d",
 	minProofRSABits, maxProofRSABits, proofRSAExponent)
-
-// isB64URLByte reports whether c may appear in unpadded base64url. Go's
-// decoder skips CR and LF even in strict mode, so the alphabet is checked
-// first.
-func isB64URLByte(c byte) bool {
-	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_'
-}
-
-// splitCompact splits a compact JWS into its three segments, each
-// non-empty and of the unpadded base64url alphabet (Go's decoder skips CR
-// and LF even in strict mode, so the alphabet is checked here).
-func splitCompact(s string) ([3]string, bool) {
-	var out [3]string
-	n := 0
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '.':
-			if n++; n > 2 {
-				return out, false
-			}
-		case !isB64URLByte(c):
-			return out, false
-		}
-	}
-	if n != 2 {
-		return out, false
-	}
-	i := strings.IndexByte(s, '.')
-	j := i + 1 + strings.IndexByte(s[i+1:], '.')
-	out = [3]string{s[:i], s[i+1 : j], s[j+1:]}
-	return out, out[0] != "" && out[1] != "" && out[2] != ""
-}
-
-// decodeSegment decodes one segment that splitCompact returned.
-func decodeSegment(seg string) ([]byte, bool) {
-	b, err := base64.RawURLEncoding.Strict().DecodeString(seg)
-	return b, err == nil
-}
 
 // checkClaims checks jti, htm, htu, iat, ath and nonce (RFC 9449 §4.3).
 func (d *dpopVerifier) checkClaims(r *http.Request, tok string, c map[string]any, p *proof) *Error {

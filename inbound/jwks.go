@@ -155,14 +155,17 @@ type JWKSet struct {
 // UnknownKIDInterval, shared by all such tokens meanwhile (they wait for it,
 // each on its own context); requests for known kids never wait for a fetch.
 //
-// Keys are parsed with github.com/MicahParks/jwkset, after the document was
-// read as strictly as tokens are. RSA (>= 2048 bits, exponent >= 65537), EC
-// (P-256, P-384, P-521, on the curve) and OKP Ed25519 keys (not of small
-// order) are used; "oct" keys only with AllowSymmetric. Keys with "use"
-// other than "sig", with "key_ops" lacking "verify", with an "alg" that is
-// not a supported JWS algorithm, with a member name in another case ("KTY"),
-// weak, or sharing their kid with another key are skipped (and reported to
-// OnError). A key with an "alg" is only ever used with that algorithm.
+// The document is read as strictly as tokens are. RSA (>= 2048 bits,
+// exponent >= 65537), EC (P-256, P-384, P-521, on the curve) and OKP Ed25519
+// keys (not of small order) are used; "oct" keys only with AllowSymmetric.
+// Keys with "use" other than "sig", with "key_ops" lacking "verify", with an
+// "alg" that is not a supported JWS algorithm or does not fit the key, with
+// a member name in another case ("KTY") or of the wrong type, with
+// non-canonical or padded base64url, with RSA integers that have leading
+// zeros, with private members (such a key has leaked), with certificates
+// (x5c) that do not hold the key, weak, or sharing their kid with another
+// key are skipped (and reported to OnError). A key with an "alg" is only
+// ever used with that algorithm.
 //
 // The set owns a goroutine: Close it (or cancel JWKSOptions.Context) when
 // done with it.

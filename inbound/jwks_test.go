@@ -455,16 +455,18 @@ func TestParseJWKS(t *testing.T) {
 		{"X25519 skipped", []map[string]any{good, {"kty": "OKP", "crv": "X25519", "kid": "x", "x": b64(make([]byte, 32))}}, false, []string{"good"}},
 		{"unsupported alg skipped", []map[string]any{good, jwk(&k.rsa2.PublicKey, map[string]any{"kid": "oaep", "alg": "RSA-OAEP"})}, false, []string{"good"}},
 		{"alg not fitting the key skipped", []map[string]any{good, jwk(&k.ec.PublicKey, map[string]any{"kid": "ec", "alg": "ES384"})}, false, []string{"good"}},
-		{"private members ignored", []map[string]any{jwk(&k.ec.PublicKey, map[string]any{"kid": "ec", "d": b64(k.ec.D.Bytes())})}, false, []string{"ec"}},
+		{"private members skipped: the key has leaked", []map[string]any{good, jwk(&k.ec.PublicKey, map[string]any{"kid": "ec", "d": b64(k.ec.D.Bytes())})}, false, []string{"good"}},
 		{"KTY in upper case skipped", []map[string]any{good, renamed(jwk(&k.rsa2.PublicKey, map[string]any{"kid": "upper"}), "kty", "KTY")}, false, []string{"good"}},
 		{"N in upper case skipped", []map[string]any{good, renamed(jwk(&k.rsa2.PublicKey, map[string]any{"kid": "upper"}), "n", "N")}, false, []string{"good"}},
 		{"Kelvin sign for k skipped", []map[string]any{good, renamed(jwk(secret, map[string]any{"kid": "kelvin"}), "k", "\u212a")}, true, []string{"good"}},
-		{"padded base64 tolerated by the parser", []map[string]any{jwk(k.ed.Public(), map[string]any{"kid": "ed", "x": b64(k.ed.Public().(ed25519.PublicKey)) + "="})}, false, []string{"ed"}},
+		{"padded base64 skipped", []map[string]any{good, jwk(k.ed.Public(), map[string]any{"kid": "ed", "x": b64(k.ed.Public().(ed25519.PublicKey)) + "="})}, false, []string{"good"}},
+		{"RSA n with a leading zero skipped", []map[string]any{good, withMember(jwk(&k.rsa2.PublicKey, map[string]any{"kid": "zero"}), "n", b64(append([]byte{0}, k.rsa2.N.Bytes()...)))}, false, []string{"good"}},
+		{"unusable key's kid still ambiguous", []map[string]any{good, jwk(&k.rsa2.PublicKey, map[string]any{"kid": "good", "use": "enc"})}, false, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			entries, _, err := parseJWKS(jwksDoc(tt.keys...), tt.allowSym)
-			if err != nil {
+			if err != nil && tt.wantKIDs != nil {
 				t.Fatal(err)
 			}
 			var kids []string
@@ -485,6 +487,12 @@ func TestParseJWKS(t *testing.T) {
 			t.Errorf("%q accepted", bad)
 		}
 	}
+}
+
+// withMember returns j with member name set to v.
+func withMember(j map[string]any, name string, v any) map[string]any {
+	j[name] = v
+	return j
 }
 
 // renamed returns j with member from renamed to.

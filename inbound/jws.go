@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/gatehouse-go/gatehouse/internal/jose"
 	"net/http"
 	"strings"
 )
@@ -17,65 +18,41 @@ type jws struct {
 	sig          []byte
 }
 
-// splitJWS finds the two dots of a compact JWS. Go's base64 decoder, strict
-// as it is, skips CR and LF, so those are refused here; every other byte
-// outside the base64url alphabet is refused by the decoder.
-func splitJWS(tok string) (dot1, dot2 int, err *Error) {
-	if strings.IndexByte(tok, '\n') >= 0 || strings.IndexByte(tok, '\r') >= 0 {
-		return 0, 0, invalidToken("the token is not base64url")
-	}
-	dot1 = strings.IndexByte(tok, '.')
-	if dot1 < 0 {
-		return 0, 0, invalidToken("the token does not have three segments")
-	}
-	dot2 = strings.IndexByte(tok[dot1+1:], '.')
-	if dot2 < 0 || strings.IndexByte(tok[dot1+1+dot2+1:], '.') >= 0 {
-		return 0, 0, invalidToken("the token does not have three segments")
-	}
-	dot2 += dot1 + 1
-	if dot1 == 0 || dot2 == len(tok)-1 {
-		// The payload may be empty in a JWS, never the header or signature.
-		return 0, 0, invalidToken("the token has an empty header or signature")
-	}
-	return dot1, dot2, nil
-}
-
 // decodeJWS splits a compact JWS into exactly three strict base64url segments,
 // decodes its protected header and checks it (see checkHeader). It verifies
 // nothing.
 func (v *jwtValidator) decodeJWS(tok string, scratch []byte) (jws, *Error) {
 	var d jws
-	dot1, dot2, serr := splitJWS(tok)
-	if serr != nil {
-		return d, serr
-	}
-	// The decoder reads bytes: the token is copied into scratch, and the
-	// segments decoded there too. Only the header and payload text is copied
-	// out, into the one string the claims' strings share; the signature and
-	// signing input stay in scratch, which the caller keeps until the
-	// signature is checked.
-	hn, pn, sn := v.b64.DecodedLen(dot1), v.b64.DecodedLen(dot2-dot1-1), v.b64.DecodedLen(len(tok)-dot2-1)
-	buf := scratch[:hn+pn+sn+len(tok)]
-	raw := buf[hn+pn+sn:]
-	copy(raw, tok)
-	hl, err := v.b64.Decode(buf, raw[:dot1])
+	// The token is copied into scratch and its segments decoded there too.
+	// Only the header and payload text is copied out, into the one string
+	// the claims' strings share; the signature and signing input stay in
+	// scratch, which the caller keeps until the signature is checked.
+	c, err := jose.Decode(tok, scratch)
 	if err != nil {
-		return d, invalidToken("the token header is not strict base64url")
+		return d, newTokenError(CodeInvalidToken, compactDescription(err), err)
 	}
-	pl, err := v.b64.Decode(buf[hl:hl+pn], raw[dot1+1:dot2])
-	if err != nil {
-		return d, invalidToken("the token payload is not strict base64url")
-	}
-	n, err := v.b64.Decode(buf[hn+pn:hn+pn+sn], raw[dot2+1:])
-	if err != nil {
-		return d, invalidToken("the token signature is not strict base64url")
-	}
-	d.sig = buf[hn+pn : hn+pn+n]
-	text := string(buf[:hl+pl])
-	d.payload = text[hl:]
-	d.signingInput = raw[:dot2]
-	herr := v.checkHeader(&d, text[:hl])
+	d.sig, d.signingInput = c.Signature, c.SigningInput
+	text := string(scratch[:len(c.Header)+len(c.Payload)])
+	d.payload = text[len(c.Header):]
+	herr := v.checkHeader(&d, text[:len(c.Header)])
 	return d, herr
+}
+
+// compactDescription describes an error of jose.Decode.
+func compactDescription(err error) string {
+	switch err {
+	case jose.ErrLineBreak:
+		return "the token is not base64url"
+	case jose.ErrSegments:
+		return "the token does not have three segments"
+	case jose.ErrEmptySegment:
+		return "the token has an empty header or signature"
+	case jose.ErrHeaderB64:
+		return "the token header is not strict base64url"
+	case jose.ErrPayloadB64:
+		return "the token payload is not strict base64url"
+	}
+	return "the token signature is not strict base64url"
 }
 
 // maxPooledScratch bounds the scratch buffers kept for reuse.
@@ -103,23 +80,23 @@ func (v *jwtValidator) checkHeader(d *jws, hdr string) *Error {
 	// Read strictly (see strictjson.go): exact member names, valid UTF-8,
 	// no duplicates. Members the validator must never act on (jwk, jku, x5u,
 	// x5c) are read and ignored.
-	h, err := parseHeader(hdr)
+	h, err := jose.ParseHeader(hdr)
 	if err != nil {
 		return newTokenError(CodeInvalidToken, "the token header is malformed", err)
 	}
-	if !h.hasAlg {
+	if !h.HasAlg {
 		return invalidToken("the token header has no algorithm")
 	}
-	if d.method = v.allowed(h.alg); d.method == nil {
+	if d.method = v.allowed(h.Alg); d.method == nil {
 		return invalidToken("the token's algorithm is not allowed")
 	}
-	d.alg, d.kid = d.method.name, h.kid
-	if v.types != nil && !v.typeAllowed(h.typ) {
+	d.alg, d.kid = d.method.name, h.Kid
+	if v.types != nil && !v.typeAllowed(h.Typ) {
 		return invalidToken("the token's type is not accepted")
 	}
 	// No JWS extension is understood here, so any crit is refused
 	// (RFC 7515 §4.1.11).
-	if h.crit {
+	if h.Crit {
 		return invalidToken("the token has unsupported critical header parameters")
 	}
 	return nil
@@ -165,15 +142,4 @@ func (v *jwtValidator) typeAllowed(typ string) bool {
 		}
 	}
 	return false
-}
-
-// mediaType drops the "application/" prefix (in any case) that RFC 7515
-// §4.1.9 lets typ omit, so that "application/at+jwt" and "at+jwt" are one
-// type.
-func mediaType(typ string) string {
-	const prefix = "application/"
-	if len(typ) > len(prefix) && strings.EqualFold(typ[:len(prefix)], prefix) {
-		return typ[len(prefix):]
-	}
-	return typ
 }

@@ -2,6 +2,7 @@ package inbound
 
 import (
 	"context"
+	"github.com/gatehouse-go/gatehouse/internal/jose"
 	"net/http"
 )
 
@@ -78,13 +79,7 @@ func (v *jwtValidator) verify(ctx context.Context, tok string, shard *cacheShard
 	if derr != nil {
 		return nil, derr
 	}
-	claims, reg, err := parseClaims(d.payload)
-	if err != nil {
-		return nil, newTokenError(CodeInvalidToken, "the token's claims are not a JSON object", err)
-	}
-	// Static claims first: a token for another issuer or audience never
-	// costs a key lookup (nor, with JWKS, a refetch).
-	times, sub, cerr := v.checkClaims(&reg)
+	c, cerr := v.readClaims(d.payload, jose.ClaimsBudget)
 	if cerr != nil {
 		return nil, cerr
 	}
@@ -92,13 +87,21 @@ func (v *jwtValidator) verify(ctx context.Context, tok string, shard *cacheShard
 	if verr != nil {
 		return nil, verr
 	}
+	if c.deferred {
+		// Too large to read before the signature was checked: read in full
+		// now that it is.
+		if c, cerr = v.readClaims(d.payload, jose.Unbounded); cerr != nil {
+			return nil, cerr
+		}
+	}
+	claims, reg, times, sub := c.m, &c.reg, c.times, c.sub
 	cnf, cnfErr := parseConfirmation(claims)
 	if cnfErr != nil {
 		return nil, cnfErr
 	}
 	// Scopes only once the signature holds: a forged token must not cost
 	// more than a signature check.
-	scopes, ok := scopesOf(&reg)
+	scopes, ok := scopesOf(reg)
 	if !ok {
 		return nil, invalidToken("the token's scope claims are malformed")
 	}
@@ -130,4 +133,34 @@ func (v *jwtValidator) keyID(d *jws, key any) string {
 		return n.nameOf(key)
 	}
 	return ""
+}
+
+// tokenClaims are a token's claims and what the validator reads of them.
+type tokenClaims struct {
+	m        map[string]any
+	reg      registered
+	times    tokenTimes
+	sub      string
+	deferred bool // over the budget: read again once the signature holds
+}
+
+// readClaims reads the claims within budget and makes the checks that need
+// no key (checkClaims): a token for another issuer or audience never costs
+// a key lookup (nor, with JWKS, a refetch). Claims over the budget are not
+// an error: c.deferred is set, and the claims are to be read again without
+// a budget once the signature holds. So the work a forged token can cause
+// is bounded by the budget, whatever its claims hold.
+func (v *jwtValidator) readClaims(payload string, budget int) (c tokenClaims, _ *Error) {
+	var err error
+	c.m, c.reg, err = jose.ParseClaims(payload, budget)
+	if err == jose.ErrBudget {
+		c.deferred = true
+		return c, nil
+	}
+	if err != nil {
+		return c, newTokenError(CodeInvalidToken, "the token's claims are not a JSON object", err)
+	}
+	var e *Error
+	c.times, c.sub, e = v.checkClaims(&c.reg)
+	return c, e
 }

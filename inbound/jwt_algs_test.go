@@ -1,46 +1,14 @@
 package inbound
 
 import (
-	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/asn1"
-	"math/big"
 	"testing"
 
 	"github.com/golang-jwt/jwt/v5"
 )
-
-// TestECDSADER: the raw r||s of a JWS ECDSA signature becomes exactly the DER
-// that encoding/asn1 makes of the same integers: leading zeros dropped, a
-// zero byte before a set high bit, zero as one zero byte, long-form length
-// for P-521.
-func TestECDSADER(t *testing.T) {
-	full := bytes.Repeat([]byte{0xff}, 66)
-	for _, tc := range []struct {
-		name string
-		r, s []byte
-	}{
-		{"small", []byte{0, 0, 1}, []byte{0x7f}},
-		{"high bit", []byte{0x80, 1}, []byte{0xff, 0xff}},
-		{"zero", []byte{0, 0}, []byte{0}},
-		{"leading zeros then high bit", []byte{0, 0, 0x90}, []byte{0, 1}},
-		{"P-521 sized", full, full},
-		{"P-256 sized", full[:32], append([]byte{0}, full[:31]...)},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			want, err := asn1.Marshal(struct{ R, S *big.Int }{new(big.Int).SetBytes(tc.r), new(big.Int).SetBytes(tc.s)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := ecdsaDER(nil, tc.r, tc.s); !bytes.Equal(got, want) {
-				t.Fatalf("got %x\nwant %x", got, want)
-			}
-		})
-	}
-}
 
 // TestECDSACheckAgreesWithGolangJWT: over many signatures on each curve,
 // the direct check accepts exactly what golang-jwt's method accepts.

@@ -1,6 +1,7 @@
 package inbound
 
 import (
+	"github.com/gatehouse-go/gatehouse/internal/jose"
 	"math"
 	"slices"
 )
@@ -18,59 +19,37 @@ type claim struct {
 	present bool
 }
 
-// registered holds the registered claims the validator reads, captured while
-// the claims are parsed, so that reading them costs no map lookup.
-type registered struct {
-	iss, sub, aud, exp, nbf, iat, scope, scp claim
-}
+// registered holds the registered claims the validator reads, captured
+// while the claims are parsed.
+type registered = jose.Registered
 
-// capture keeps the value of a top-level member the validator reads.
-func (r *registered) capture(name string, v any) {
-	c := claim{v, true}
-	switch name {
-	case "iss":
-		r.iss = c
-	case "sub":
-		r.sub = c
-	case "aud":
-		r.aud = c
-	case "exp":
-		r.exp = c
-	case "nbf":
-		r.nbf = c
-	case "iat":
-		r.iat = c
-	case "scope":
-		r.scope = c
-	case "scp":
-		r.scp = c
-	}
-}
+// claimOf is the claim c of a registered claims set.
+func claimOf(c jose.Claim) claim { return claim{c.V, c.Present} }
 
 // checkClaims makes the checks that need no key: issuer, audience, the types
 // of the time claims and of sub, and exp's presence.
 func (v *jwtValidator) checkClaims(c *registered) (tokenTimes, string, *Error) {
 	var t tokenTimes
 	if v.issuers != nil {
-		if iss, _ := c.iss.v.(string); !slices.Contains(v.issuers, iss) {
+		if iss, _ := c.Iss.V.(string); !slices.Contains(v.issuers, iss) {
 			return t, "", newTokenError(CodeInvalidIssuer, "the token's issuer is not accepted", nil)
 		}
 	}
-	if v.audiences != nil && !hasAudience(c.aud.v, v.audiences) {
+	if v.audiences != nil && !hasAudience(c.Aud.V, v.audiences) {
 		return t, "", newTokenError(CodeInvalidAudience, "the token's audience is not accepted", nil)
 	}
 	var ok1, ok2, ok3 bool
-	t.exp, t.hasExp, ok1 = numericClaim(c.exp, math.Floor)
-	t.nbf, t.hasNbf, ok2 = numericClaim(c.nbf, math.Ceil)
-	_, _, ok3 = numericClaim(c.iat, math.Floor)
+	t.exp, t.hasExp, ok1 = numericClaim(claimOf(c.Exp), math.Floor)
+	t.nbf, t.hasNbf, ok2 = numericClaim(claimOf(c.Nbf), math.Ceil)
+	_, _, ok3 = numericClaim(claimOf(c.Iat), math.Floor)
 	if !ok1 || !ok2 || !ok3 {
 		return t, "", invalidToken("the token's time claims are not numbers of seconds from 1678 to 2262")
 	}
 	if !t.hasExp && !v.expOptional {
 		return t, "", invalidToken("the token has no exp claim")
 	}
-	sub, ok := c.sub.v.(string)
-	if c.sub.present && !ok {
+	sub, ok := c.Sub.V.(string)
+	if c.Sub.Present && !ok {
 		return t, "", invalidToken("the token's sub claim is not a string")
 	}
 	return t, sub, nil

@@ -15,6 +15,12 @@ import (
 // JWTOptions.MaxTokenSize is 0. Larger tokens are refused before any parsing.
 const DefaultMaxTokenSize = 8 << 10
 
+// MaxTokenSizeLimit is the largest JWTOptions.MaxTokenSize accepted: 64 KiB.
+// Every byte of a token is decoded and hashed before its signature can be
+// refused, so the limit bounds what one forged token costs; no access token
+// in use comes near it.
+const MaxTokenSizeLimit = 64 << 10
+
 // MaxLeeway bounds JWTOptions.Leeway. A day is far more than any clock skew;
 // more would only make expired tokens valid.
 const MaxLeeway = 24 * time.Hour
@@ -99,7 +105,8 @@ type JWTOptions struct {
 	Now func() time.Time
 
 	// MaxTokenSize is the largest token accepted, in bytes. 0 means
-	// DefaultMaxTokenSize (8 KiB).
+	// DefaultMaxTokenSize (8 KiB); more than MaxTokenSizeLimit (64 KiB) is a
+	// construction error.
 	MaxTokenSize int
 
 	// CertificateBound requires certificate-bound tokens (RFC 8705 §3):
@@ -248,8 +255,8 @@ func (v *jwtValidator) configure(opts *JWTOptions) error {
 	if opts.Leeway < 0 || opts.Leeway > MaxLeeway {
 		bad("Leeway must be between 0 and %v", MaxLeeway)
 	}
-	if opts.MaxTokenSize < 0 {
-		bad("MaxTokenSize must not be negative")
+	if opts.MaxTokenSize < 0 || opts.MaxTokenSize > MaxTokenSizeLimit {
+		bad("MaxTokenSize must be between 0 and %d", MaxTokenSizeLimit)
 	}
 	v.configureLists(opts, bad)
 	return errors.Join(errs...)

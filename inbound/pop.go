@@ -179,18 +179,15 @@ func parseConfirmation(claims map[string]any) (confirmation, *Error) {
 	return c, nil
 }
 
-// isThumbprint reports whether s is a SHA-256 digest in unpadded base64url.
+// isThumbprint reports whether s is a SHA-256 digest in unpadded base64url
+// (strict decoding also refuses non-zero padding bits; CR and LF, which the
+// decoder skips, leave fewer than 32 bytes).
 func isThumbprint(s string) bool {
 	if len(s) != x5tLen {
 		return false
 	}
-	for i := 0; i < len(s); i++ {
-		if !isB64URLByte(s[i]) {
-			return false
-		}
-	}
-	// The last character carries 2 bits of padding, which must be zero.
-	return strings.IndexByte("AEIMQUYcgkosw048", s[len(s)-1]) >= 0
+	b, ok := decodeSegment(s)
+	return ok && len(b) == 32
 }
 
 // scheme is the Principal.Scheme of a token with this binding: "DPoP" for

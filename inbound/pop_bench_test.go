@@ -98,7 +98,7 @@ func benchValidate(b *testing.B, v Validator, req func(i int) *http.Request) {
 //     from a trusted proxy.
 //
 //     go test -run '^$' -bench 'BenchmarkHostileRefusal' -count 6 ./inbound/
-func BenchmarkHostileRefusal(b *testing.B) {
+func BenchmarkHostilePoPRefusal(b *testing.B) {
 	k, pk := fixtures(), popFixtures()
 	refuse := func(b *testing.B, v Validator, r *http.Request) {
 		b.Helper()

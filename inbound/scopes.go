@@ -32,14 +32,14 @@ const maxScopes = 256
 // such as "read\u00a0admin" grant "admin".
 func scopesOf(c *registered) ([]string, bool) {
 	var set scopeSet
-	if c.scope.present {
-		s, ok := c.scope.v.(string)
+	if c.Scope.Present {
+		s, ok := c.Scope.V.(string)
 		if !ok || !set.addList(s) {
 			return nil, false
 		}
 	}
-	if c.scp.present {
-		switch x := c.scp.v.(type) {
+	if c.Scp.Present {
+		switch x := c.Scp.V.(type) {
 		case string:
 			if !set.addList(x) {
 				return nil, false

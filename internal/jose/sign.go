@@ -17,14 +17,9 @@ import (
 func DefaultAlg(pub crypto.PublicKey) string {
 	switch k := pub.(type) {
 	case *ecdsa.PublicKey:
-		if k != nil && k.Curve != nil {
-			switch k.Curve.Params().Name {
-			case "P-256":
-				return "ES256"
-			case "P-384":
-				return "ES384"
-			case "P-521":
-				return "ES512"
+		for i := range algorithms {
+			if a := &algorithms[i]; k != nil && a.Family == ECDSA && a.Curve == k.Curve {
+				return a.Name
 			}
 		}
 	case *rsa.PublicKey:
@@ -35,28 +30,20 @@ func DefaultAlg(pub crypto.PublicKey) string {
 	return ""
 }
 
-// CheckAlg reports whether a key of pub's type can sign with alg.
+// CheckAlg reports whether a key of pub's type can sign with alg, an
+// asymmetric algorithm.
 func CheckAlg(pub crypto.PublicKey, alg string) error {
-	switch alg {
-	case "RS256", "RS384", "RS512", "PS256", "PS384", "PS512":
-		if k, ok := pub.(*rsa.PublicKey); ok && k != nil && k.N != nil {
-			if k.N.BitLen() < 2048 {
-				return errors.New("jose: RSA key under 2048 bits")
-			}
-			return nil
-		}
-	case "ES256", "ES384", "ES512":
-		if DefaultAlg(pub) == alg {
-			return nil
-		}
-	case "EdDSA":
-		if _, ok := pub.(ed25519.PublicKey); ok {
-			return nil
-		}
-	default:
+	a := LookupAlgorithm(alg)
+	if a == nil || a.Family == HMAC {
 		return fmt.Errorf("jose: unsupported algorithm %q", alg)
 	}
-	return fmt.Errorf("jose: a %T cannot sign %s", pub, alg)
+	if k, ok := pub.(*rsa.PublicKey); ok && k != nil && k.N != nil && k.N.BitLen() < MinRSABits {
+		return errors.New("jose: RSA key under 2048 bits")
+	}
+	if !a.Fits(pub) {
+		return fmt.Errorf("jose: a %T cannot sign %s", pub, alg)
+	}
+	return nil
 }
 
 // Sign returns the compact JWS of header and payload (each a JSON object,
@@ -73,7 +60,7 @@ func Sign(key crypto.Signer, alg string, header, payload []byte) (string, error)
 	si = b64.AppendEncode(si, header)
 	si = append(si, '.')
 	si = b64.AppendEncode(si, payload)
-	sig, err := signBytes(key, alg, si)
+	sig, err := signBytes(key, LookupAlgorithm(alg), si)
 	if err != nil {
 		return "", fmt.Errorf("jose: signing: %w", err)
 	}
@@ -81,31 +68,19 @@ func Sign(key crypto.Signer, alg string, header, payload []byte) (string, error)
 	return string(b64.AppendEncode(out, sig)), nil
 }
 
-func hashFor(alg string) crypto.Hash {
-	switch alg[2:] {
-	case "384":
-		return crypto.SHA384
-	case "512":
-		return crypto.SHA512
-	}
-	return crypto.SHA256
-}
-
-func signBytes(key crypto.Signer, alg string, si []byte) ([]byte, error) {
-	if alg == "EdDSA" {
+func signBytes(key crypto.Signer, a *Algorithm, si []byte) ([]byte, error) {
+	if a.Family == EdDSA {
 		return key.Sign(rand.Reader, si, crypto.Hash(0))
 	}
-	h := hashFor(alg)
-	d := h.New()
-	d.Write(si)
-	digest := d.Sum(nil)
-	switch alg[:2] {
-	case "RS":
-		return key.Sign(rand.Reader, digest, h)
-	case "PS":
-		return key.Sign(rand.Reader, digest, &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: h})
+	var buf [64]byte
+	d := digest(a.Hash, si, &buf)
+	switch a.Family {
+	case RSA:
+		return key.Sign(rand.Reader, d, a.Hash)
+	case RSAPSS:
+		return key.Sign(rand.Reader, d, &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: a.Hash})
 	}
-	der, err := key.Sign(rand.Reader, digest, h)
+	der, err := key.Sign(rand.Reader, d, a.Hash)
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +90,7 @@ func signBytes(key crypto.Signer, alg string, si []byte) ([]byte, error) {
 	if rest, err := asn1.Unmarshal(der, &rs); err != nil || len(rest) > 0 {
 		return nil, errors.New("malformed ECDSA signature")
 	}
-	n := (key.Public().(*ecdsa.PublicKey).Curve.Params().BitSize + 7) / 8
+	n := a.Size
 	if rs.R.Sign() <= 0 || rs.S.Sign() <= 0 || rs.R.BitLen() > 8*n || rs.S.BitLen() > 8*n {
 		return nil, errors.New("malformed ECDSA signature")
 	}

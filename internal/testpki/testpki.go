@@ -139,6 +139,31 @@ func (ca *CA) Issue(opts LeafOptions) (*Leaf, error) {
 	if !notAfter.After(notBefore) {
 		return nil, errors.New("testpki: NotAfter must be after NotBefore")
 	}
+	tmpl := leafTemplate(opts, serial, notBefore, notAfter)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.Cert, key.Public(), ca.Key)
+	if err != nil {
+		return nil, fmt.Errorf("testpki: creating leaf certificate: %w", err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, fmt.Errorf("testpki: parsing leaf certificate: %w", err)
+	}
+	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		return nil, fmt.Errorf("testpki: encoding leaf key: %w", err)
+	}
+	return &Leaf{
+		TLS:     tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: cert},
+		Cert:    cert,
+		Key:     key,
+		CertPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
+		KeyPEM:  pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}),
+	}, nil
+}
+
+// leafTemplate is the certificate template of a leaf: a server
+// certificate for localhost by default, or a client certificate.
+func leafTemplate(opts LeafOptions, serial *big.Int, notBefore, notAfter time.Time) *x509.Certificate {
 	cn := opts.CommonName
 	dns, ips := opts.DNSNames, opts.IPAddresses
 	eku := x509.ExtKeyUsageServerAuth
@@ -161,7 +186,7 @@ func (ca *CA) Issue(opts LeafOptions) (*Leaf, error) {
 		// RSA key exchange (TLS 1.2 without ECDHE) needs key encipherment.
 		keyUsage |= x509.KeyUsageKeyEncipherment
 	}
-	tmpl := &x509.Certificate{
+	return &x509.Certificate{
 		SerialNumber: serial,
 		Subject:      pkix.Name{CommonName: cn, Organization: []string{"gatehouse testpki"}},
 		DNSNames:     dns,
@@ -171,25 +196,6 @@ func (ca *CA) Issue(opts LeafOptions) (*Leaf, error) {
 		KeyUsage:     keyUsage,
 		ExtKeyUsage:  []x509.ExtKeyUsage{eku},
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.Cert, key.Public(), ca.Key)
-	if err != nil {
-		return nil, fmt.Errorf("testpki: creating leaf certificate: %w", err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		return nil, fmt.Errorf("testpki: parsing leaf certificate: %w", err)
-	}
-	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		return nil, fmt.Errorf("testpki: encoding leaf key: %w", err)
-	}
-	return &Leaf{
-		TLS:     tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: cert},
-		Cert:    cert,
-		Key:     key,
-		CertPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
-		KeyPEM:  pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}),
-	}, nil
 }
 
 // PFX encodes the leaf, its key and the CA (as chain) with go-pkcs12's

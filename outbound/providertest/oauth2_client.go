@@ -1,12 +1,8 @@
 package providertest
 
 import (
-	"encoding/json"
 	"net/http"
-	"strings"
 	"time"
-
-	"github.com/gatehouse-go/gatehouse/internal/jose"
 )
 
 // authenticate checks the client by cfg.ClientAuth and returns why it
@@ -42,42 +38,29 @@ func (st *oauth2State) checkAssertion(s *Server, r *http.Request) string {
 	if f.Get("client_assertion_type") != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" || f.Has("client_secret") {
 		return "private_key_jwt: wrong client_assertion_type, or a client secret"
 	}
-	a := f.Get("client_assertion")
-	var h struct{ Alg string }
-	if i := strings.IndexByte(a, '.'); i > 0 {
-		if raw, err := jose.B64Decode(a[:i]); err == nil {
-			_ = json.Unmarshal(raw, &h)
-		}
-	}
-	if h.Alg != "RS256" && h.Alg != "PS256" && h.Alg != "ES256" {
-		return "private_key_jwt: algorithm not accepted"
-	}
-	_, payload, err := jose.Verify(a, h.Alg, st.cfg.ClientKey)
+	_, c, _, err := verifyJWS(f.Get("client_assertion"), st.cfg.ClientKey, "RS256", "PS256", "ES256")
 	if err != nil {
-		return "private_key_jwt: bad signature"
-	}
-	var c struct {
-		Iss, Sub, Jti string
-		Aud           any
-		Exp, Iat      int64
-	}
-	if json.Unmarshal(payload, &c) != nil {
-		return "private_key_jwt: malformed claims"
-	}
-	now := s.now()
-	aud, _ := c.Aud.(string)
-	switch {
-	case c.Iss != s.creds.ClientID || c.Sub != s.creds.ClientID:
-		return "private_key_jwt: iss and sub must be the client id"
-	case aud != s.URL+s.p.tokenPath && aud != s.URL:
-		return "private_key_jwt: aud must be the token endpoint"
-	case c.Exp <= now.Unix() || c.Exp > now.Add(5*time.Minute+time.Second).Unix():
-		return "private_key_jwt: exp missing, past, or more than 5 minutes away"
-	case c.Jti == "" || !st.once("assertion:"+c.Jti, time.Unix(c.Exp, 0), now):
-		return "private_key_jwt: jti missing or reused"
+		return "private_key_jwt: bad assertion: algorithm not accepted, bad signature or malformed"
 	}
 	if id := f.Get("client_id"); id != "" && id != s.creds.ClientID {
 		return "private_key_jwt: client_id does not match the assertion"
+	}
+	return st.checkAssertionClaims(s, c)
+}
+
+// checkAssertionClaims checks iss, sub, aud, exp and jti.
+func (st *oauth2State) checkAssertionClaims(s *Server, c map[string]any) string {
+	now := s.now()
+	exp, jti := claimInt(c, "exp"), claimString(c, "jti")
+	switch aud := claimString(c, "aud"); {
+	case claimString(c, "iss") != s.creds.ClientID || claimString(c, "sub") != s.creds.ClientID:
+		return "private_key_jwt: iss and sub must be the client id"
+	case aud != s.URL+s.p.tokenPath && aud != s.URL:
+		return "private_key_jwt: aud must be the token endpoint"
+	case exp <= now.Unix() || exp > now.Add(5*time.Minute+time.Second).Unix():
+		return "private_key_jwt: exp missing, past, or more than 5 minutes away"
+	case jti == "" || !st.once("assertion:"+jti, time.Unix(exp, 0), now):
+		return "private_key_jwt: jti missing or reused"
 	}
 	return ""
 }

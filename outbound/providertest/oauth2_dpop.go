@@ -1,7 +1,6 @@
 package providertest
 
 import (
-	"encoding/json"
 	"net/http"
 	"strings"
 	"time"
@@ -17,55 +16,43 @@ func (st *oauth2State) checkProof(s *Server, r *http.Request, token string) (jkt
 	if len(vals) != 1 {
 		return "", "invalid_dpop_proof", "exactly one DPoP proof is required"
 	}
-	proof := vals[0]
-	var h struct {
-		Typ, Alg string
-		JWK      json.RawMessage
-	}
-	if i := strings.IndexByte(proof, '.'); i > 0 {
-		if raw, err := jose.B64Decode(proof[:i]); err == nil {
-			_ = json.Unmarshal(raw, &h)
-		}
-	}
-	if h.Typ != "dpop+jwt" || h.Alg == "" || strings.HasPrefix(h.Alg, "HS") || h.Alg == "none" {
-		return "", "invalid_dpop_proof", "typ must be dpop+jwt with an asymmetric alg"
-	}
-	pub, err := jose.PublicKeyFromJWK(h.JWK)
+	hdr, c, pub, err := verifyJWS(vals[0], nil, "ES256", "ES384", "ES512", "RS256", "PS256", "EdDSA")
 	if err != nil {
-		return "", "invalid_dpop_proof", "jwk must be a public key"
+		return "", "invalid_dpop_proof", "a proof with an asymmetric alg, a public jwk and a valid signature is required"
 	}
-	_, payload, err := jose.Verify(proof, h.Alg, pub)
-	if err != nil {
-		return "", "invalid_dpop_proof", "bad proof signature"
+	if typ, _ := hdr["typ"].(string); !jose.TypeIs(typ, "dpop+jwt") {
+		return "", "invalid_dpop_proof", "typ must be dpop+jwt"
 	}
-	var c struct {
-		Jti, Htm, Htu, Ath, Nonce string
-		Iat                       int64
+	if code, desc := st.checkProofClaims(s, r, token, c); code != "" {
+		return "", code, desc
 	}
-	if json.Unmarshal(payload, &c) != nil {
-		return "", "invalid_dpop_proof", "malformed proof claims"
+	jkt, _ = jose.Thumbprint(pub)
+	iat := time.Unix(claimInt(c, "iat"), 0)
+	if jti := claimString(c, "jti"); jti == "" || !st.once("proof:"+jkt+":"+jti, iat.Add(time.Minute), s.now()) {
+		return "", "invalid_dpop_proof", "jti missing or reused"
 	}
+	return jkt, "", ""
+}
+
+// checkProofClaims checks htm, htu, iat, ath and the nonce.
+func (st *oauth2State) checkProofClaims(s *Server, r *http.Request, token string, c map[string]any) (code, desc string) {
 	now := s.now()
-	iat := time.Unix(c.Iat, 0)
+	iat := time.Unix(claimInt(c, "iat"), 0)
 	wantATH := ""
 	if token != "" {
 		wantATH = jose.TokenHash(token)
 	}
 	switch {
-	case c.Htm != r.Method || c.Htu != s.URL+r.URL.Path:
-		return "", "invalid_dpop_proof", "htm or htu does not match the request"
+	case claimString(c, "htm") != r.Method || claimString(c, "htu") != s.URL+r.URL.Path:
+		return "invalid_dpop_proof", "htm or htu does not match the request"
 	case iat.Before(now.Add(-time.Minute)) || iat.After(now.Add(5*time.Second)):
-		return "", "invalid_dpop_proof", "iat outside the window"
-	case c.Ath != wantATH:
-		return "", "invalid_dpop_proof", "ath does not match the access token"
-	case st.cfg.DPoPNonce != "" && c.Nonce != st.cfg.DPoPNonce:
-		return "", "use_dpop_nonce", "the proof must carry the server's nonce"
+		return "invalid_dpop_proof", "iat outside the window"
+	case claimString(c, "ath") != wantATH:
+		return "invalid_dpop_proof", "ath does not match the access token"
+	case st.cfg.DPoPNonce != "" && claimString(c, "nonce") != st.cfg.DPoPNonce:
+		return "use_dpop_nonce", "the proof must carry the server's nonce"
 	}
-	jkt, _ = jose.Thumbprint(pub)
-	if c.Jti == "" || !st.once("proof:"+jkt+":"+c.Jti, iat.Add(time.Minute), now) {
-		return "", "invalid_dpop_proof", "jti missing or reused"
-	}
-	return jkt, "", ""
+	return "", ""
 }
 
 // apiAuth checks an API call's token and its bindings.

@@ -1,8 +1,7 @@
-package inbound
+package jose
 
 import (
-	"crypto/sha256"
-	"crypto/sha512"
+	"crypto"
 	"crypto/subtle"
 	"encoding"
 	"hash"
@@ -24,21 +23,10 @@ type hmacState struct {
 	mac   [64]byte
 }
 
-// newHMACPool returns a pool of hash states for the HS algorithm alg, or nil
-// for any other algorithm. Each validator has its own pools.
-func newHMACPool(alg string) *sync.Pool {
-	var h func() hash.Hash
-	switch alg {
-	case "HS256":
-		h = sha256.New
-	case "HS384":
-		h = sha512.New384
-	case "HS512":
-		h = sha512.New
-	default:
-		return nil
-	}
-	return &sync.Pool{New: func() any { return &hmacState{h: h()} }}
+// newHMACPool returns a pool of hash states of h (SHA-256, -384 or -512).
+// Each verifier has its own pools.
+func newHMACPool(h crypto.Hash) *sync.Pool {
+	return &sync.Pool{New: func() any { return &hmacState{h: h.New()} }}
 }
 
 // verifyHMAC reports whether sig is the HMAC of input under key, in constant
@@ -92,11 +80,8 @@ type hmacVerifier struct {
 	last atomic.Pointer[hmacKey]
 }
 
-func newHMACVerifier(alg string) *hmacVerifier {
-	if p := newHMACPool(alg); p != nil {
-		return &hmacVerifier{pool: p}
-	}
-	return nil
+func newHMACVerifier(h crypto.Hash) *hmacVerifier {
+	return &hmacVerifier{pool: newHMACPool(h)}
 }
 
 // verify reports whether sig is the HMAC of input under key, in constant

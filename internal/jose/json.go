@@ -1,14 +1,15 @@
-package inbound
+package jose
 
 import (
-	"errors"
+	"math"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
 )
 
-// A strict JSON reader for JOSE headers and JWT claims (RFC 8259 as RFC 7515
-// §5.2 and RFC 7519 §7.2 read it). Unlike encoding/json it matches member
+// The one strict JSON reader of gatehouse, for JOSE headers, JWT claims,
+// DPoP proofs and JWK Sets (RFC 8259 as RFC 7515 §5.2 and RFC 7519 §7.2
+// read it). Unlike encoding/json it matches member
 // names exactly (case-sensitively), refuses invalid UTF-8 and lone surrogate
 // escapes instead of replacing them with U+FFFD, and refuses duplicate member
 // names, so that no two verifiers can read one token two ways. Values come out
@@ -19,71 +20,80 @@ import (
 // reflection, and strings without escapes are substrings of one copy of the
 // input.
 
-// maxJSONDepth bounds nesting. Claims nest a few levels at most; the bound
-// keeps a hostile token from recursing deeply.
-const maxJSONDepth = 64
+// MaxDepth bounds nesting. Claims nest a few levels at most; the bound keeps
+// a hostile token from recursing deeply.
+const MaxDepth = 64
 
-// Errors of the strict reader. They never quote the input.
-var (
-	errJSONSyntax    = errors.New("inbound: invalid JSON")
-	errJSONUTF8      = errors.New("inbound: JSON string is not valid UTF-8")
-	errJSONDuplicate = errors.New("inbound: duplicate JSON member name")
-	errJSONDepth     = errors.New("inbound: JSON nested too deeply")
-	errJSONNumber    = errors.New("inbound: JSON number out of range")
-	errJSONNotObject = errors.New("inbound: JSON value is not an object")
-	errJSONType      = errors.New("inbound: JOSE header member of the wrong type")
+// Budgets bound the work a parse may do, counted in values read (every
+// member value and array element is one; an object or array costs
+// containerCost more, for the map or slice it allocates). The budget of a
+// parse of input whose signature has not been checked is a small constant,
+// so that a forged token costs what an ordinary one does, whatever it holds.
+const (
+	// HeaderBudget bounds a JOSE header (a JWT's, a DPoP proof's with its
+	// jwk) and a DPoP proof's claims. It allows 64 members of a flat header.
+	HeaderBudget = 64
+	// ClaimsBudget bounds the claims of a JWT read before its signature is
+	// checked: a typical access token (Keycloak's, Entra ID's) fits. A
+	// larger claims set is read again in full once its signature holds.
+	ClaimsBudget = 128
+	// Unbounded is the budget of a parse of trusted or authenticated input;
+	// its size is bounded elsewhere.
+	Unbounded = math.MaxInt
+
+	containerCost = 4
 )
 
 // jsonReader reads one JSON text held in s.
 type jsonReader struct {
-	s     string
-	pos   int
-	depth int
-	// reg receives the top-level members the validator reads when capture
-	// is set. A value, not a pointer: escape analysis would move a pointed-to
-	// registered to the heap.
-	reg     registered
+	s      string
+	pos    int
+	depth  int
+	budget int // values left to read
+	// reg receives the top-level registered claims when capture is set. A
+	// value, not a pointer: escape analysis would move a pointed-to
+	// Registered to the heap.
+	reg     Registered
 	capture bool
 }
 
-// joseHeader is the part of a JOSE header the validator acts on. Other
-// members (jwk, jku, x5u, x5c, …) are read strictly and then ignored.
-type joseHeader struct {
-	alg, kid, typ string
-	hasAlg, crit  bool
+// Header is the part of a JOSE header a verifier acts on. Other members
+// (jwk, jku, x5u, x5c, …) are read strictly and then ignored.
+type Header struct {
+	Alg, Kid, Typ string
+	HasAlg, Crit  bool
 }
 
-// parseHeader reads a protected header. alg, kid and typ must be strings when
-// present.
-func parseHeader(b string) (joseHeader, error) {
-	var h joseHeader
-	r := jsonReader{s: b}
-	var seen [8]string
-	names := seen[:0]
+// ParseHeader reads a JWT's protected header within HeaderBudget. alg, kid
+// and typ must be strings when present.
+func ParseHeader(b string) (Header, error) {
+	var h Header
+	r := jsonReader{s: b, budget: HeaderBudget}
+	var names nameSet
 	err := r.object(func(name string) error {
-		for _, n := range names {
-			if n == name {
-				return errJSONDuplicate
-			}
+		if !names.add(name) {
+			return ErrDuplicate
 		}
-		names = append(names, name)
 		var dst *string
 		switch name {
 		case "alg":
-			dst, h.hasAlg = &h.alg, true
+			dst, h.HasAlg = &h.Alg, true
 		case "kid":
-			dst = &h.kid
+			dst = &h.Kid
 		case "typ":
-			dst = &h.typ
+			dst = &h.Typ
 		case "crit":
-			h.crit = true
+			h.Crit = true
 		}
 		if dst == nil {
 			return r.skip()
 		}
+		if err := r.count(0); err != nil {
+			return err
+		}
 		r.space()
 		if r.pos >= len(r.s) || r.s[r.pos] != '"' {
-			return errJSONType
+			return ErrType
 		}
 		s, err := r.str()
 		*dst = s
@@ -92,30 +102,87 @@ func parseHeader(b string) (joseHeader, error) {
 	return h, err
 }
 
-// parseJSONObject reads a JSON object: a JWT claims set, a JWK Set.
-func parseJSONObject(b string) (map[string]any, error) {
-	m, _, err := readObject(b, false)
+// nameSet finds duplicate member names of a header in linear time and
+// without allocation: the first eight names in an array, the rest (the
+// budget allows at most HeaderBudget) in a small open-addressing table.
+type nameSet struct {
+	few   [8]string
+	n     int
+	more  [HeaderBudget]string
+	m     int
+	index [2 * HeaderBudget]uint8 // 1 + the name's place in more; 0 = free
+}
+
+// add reports whether name is new.
+func (s *nameSet) add(name string) bool {
+	for _, n := range s.few[:s.n] {
+		if n == name {
+			return false
+		}
+	}
+	if s.n < len(s.few) {
+		s.few[s.n] = name
+		s.n++
+		return true
+	}
+	if s.m == len(s.more) {
+		return false // unreachable within HeaderBudget
+	}
+	// FNV-1a, then linear probing: a crafted collision costs a probe per
+	// name already held, at most HeaderBudget.
+	h := uint32(2166136261)
+	for i := 0; i < len(name); i++ {
+		h = (h ^ uint32(name[i])) * 16777619
+	}
+	for i := h % uint32(len(s.index)); ; i = (i + 1) % uint32(len(s.index)) {
+		if s.index[i] == 0 {
+			s.more[s.m] = name
+			s.m++
+			s.index[i] = uint8(s.m)
+			return true
+		}
+		if s.more[s.index[i]-1] == name {
+			return false
+		}
+	}
+}
+
+// ParseObject reads a JSON object within budget values (HeaderBudget for
+// a DPoP proof's parts, Unbounded for a JWK Set).
+func ParseObject(b string, budget int) (map[string]any, error) {
+	m, _, err := readObject(b, budget, false)
 	return m, err
 }
 
-// parseClaims reads a JWT claims set and the registered claims the
-// validator reads.
-func parseClaims(b string) (map[string]any, registered, error) { return readObject(b, true) }
+// ParseClaims reads a JWT claims set within budget values, and captures the
+// registered claims a verifier reads.
+func ParseClaims(b string, budget int) (map[string]any, Registered, error) {
+	return readObject(b, budget, true)
+}
 
-func readObject(b string, capture bool) (map[string]any, registered, error) {
-	r := jsonReader{s: b, capture: capture}
+func readObject(b string, budget int, capture bool) (map[string]any, Registered, error) {
+	r := jsonReader{s: b, budget: budget, capture: capture}
 	r.space()
 	if r.pos >= len(r.s) || r.s[r.pos] != '{' {
-		return nil, registered{}, errJSONNotObject
+		return nil, Registered{}, ErrNotObject
 	}
 	v, err := r.value()
 	if err != nil {
-		return nil, registered{}, err
+		return nil, Registered{}, err
 	}
 	if err := r.end(); err != nil {
-		return nil, registered{}, err
+		return nil, Registered{}, err
 	}
 	return v.(map[string]any), r.reg, nil
+}
+
+// count takes one value, and extra more, from the budget.
+func (r *jsonReader) count(extra int) error {
+	if r.budget <= extra {
+		return ErrBudget
+	}
+	r.budget -= 1 + extra
+	return nil
 }
 
 // object reads a top-level object, calling member with each name; member
@@ -123,7 +190,7 @@ func readObject(b string, capture bool) (map[string]any, registered, error) {
 func (r *jsonReader) object(member func(name string) error) error {
 	r.space()
 	if r.pos >= len(r.s) || r.s[r.pos] != '{' {
-		return errJSONNotObject
+		return ErrNotObject
 	}
 	r.pos++
 	if err := r.members(member); err != nil {
@@ -143,7 +210,7 @@ func (r *jsonReader) members(member func(name string) error) error {
 	for {
 		r.space()
 		if r.pos >= len(r.s) || r.s[r.pos] != '"' {
-			return errJSONSyntax
+			return ErrSyntax
 		}
 		name, err := r.str()
 		if err != nil {
@@ -151,7 +218,7 @@ func (r *jsonReader) members(member func(name string) error) error {
 		}
 		r.space()
 		if r.pos >= len(r.s) || r.s[r.pos] != ':' {
-			return errJSONSyntax
+			return ErrSyntax
 		}
 		r.pos++
 		if err := member(name); err != nil {
@@ -159,7 +226,7 @@ func (r *jsonReader) members(member func(name string) error) error {
 		}
 		r.space()
 		if r.pos >= len(r.s) {
-			return errJSONSyntax
+			return ErrSyntax
 		}
 		switch r.s[r.pos] {
 		case ',':
@@ -168,7 +235,7 @@ func (r *jsonReader) members(member func(name string) error) error {
 			r.pos++
 			return nil
 		default:
-			return errJSONSyntax
+			return ErrSyntax
 		}
 	}
 }
@@ -177,7 +244,7 @@ func (r *jsonReader) members(member func(name string) error) error {
 func (r *jsonReader) end() error {
 	r.space()
 	if r.pos != len(r.s) {
-		return errJSONSyntax
+		return ErrSyntax
 	}
 	return nil
 }
@@ -203,30 +270,52 @@ func (r *jsonReader) skip() error {
 func (r *jsonReader) value() (any, error) {
 	r.space()
 	if r.pos >= len(r.s) {
-		return nil, errJSONSyntax
+		return nil, ErrSyntax
 	}
 	switch c := r.s[r.pos]; {
 	case c == '"':
+		if err := r.count(0); err != nil {
+			return nil, err
+		}
 		return r.str()
 	case c == '{':
+		if err := r.count(containerCost); err != nil {
+			return nil, err
+		}
 		return r.obj()
 	case c == '[':
+		if err := r.count(containerCost); err != nil {
+			return nil, err
+		}
 		return r.arr()
 	case c == '-' || '0' <= c && c <= '9':
+		if err := r.count(0); err != nil {
+			return nil, err
+		}
 		return r.num()
-	case c == 't':
+	}
+	return r.literalValue()
+}
+
+// literalValue reads true, false or null.
+func (r *jsonReader) literalValue() (any, error) {
+	if err := r.count(0); err != nil {
+		return nil, err
+	}
+	switch r.s[r.pos] {
+	case 't':
 		return true, r.literal("true")
-	case c == 'f':
+	case 'f':
 		return false, r.literal("false")
-	case c == 'n':
+	case 'n':
 		return nil, r.literal("null")
 	}
-	return nil, errJSONSyntax
+	return nil, ErrSyntax
 }
 
 func (r *jsonReader) literal(lit string) error {
 	if len(r.s)-r.pos < len(lit) || r.s[r.pos:r.pos+len(lit)] != lit {
-		return errJSONSyntax
+		return ErrSyntax
 	}
 	r.pos += len(lit)
 	return nil
@@ -234,8 +323,8 @@ func (r *jsonReader) literal(lit string) error {
 
 func (r *jsonReader) enter() error {
 	r.depth++
-	if r.depth > maxJSONDepth {
-		return errJSONDepth
+	if r.depth > MaxDepth {
+		return ErrDepth
 	}
 	return nil
 }
@@ -255,7 +344,7 @@ func (r *jsonReader) obj() (any, error) {
 		// name, not a lookup and then an insertion.
 		n := len(m)
 		if m[name] = v; len(m) == n {
-			return errJSONDuplicate
+			return ErrDuplicate
 		}
 		if r.capture && r.depth == 1 {
 			r.reg.capture(name, v)
@@ -289,7 +378,7 @@ func (r *jsonReader) arr() (any, error) {
 		a = append(a, v)
 		r.space()
 		if r.pos >= len(r.s) {
-			return nil, errJSONSyntax
+			return nil, ErrSyntax
 		}
 		switch r.s[r.pos] {
 		case ',':
@@ -299,7 +388,7 @@ func (r *jsonReader) arr() (any, error) {
 			r.depth--
 			return a, nil
 		default:
-			return nil, errJSONSyntax
+			return nil, ErrSyntax
 		}
 	}
 }
@@ -315,7 +404,7 @@ func (r *jsonReader) num() (any, error) {
 	intStart := r.pos
 	integer, ok := r.numberGrammar()
 	if !ok {
-		return nil, errJSONSyntax
+		return nil, ErrSyntax
 	}
 	// Integers of up to 15 digits are exact in a float64: the common case
 	// (NumericDates) skips strconv.
@@ -331,7 +420,7 @@ func (r *jsonReader) num() (any, error) {
 	}
 	f, err := strconv.ParseFloat(r.s[start:r.pos], 64)
 	if err != nil {
-		return nil, errJSONNumber
+		return nil, ErrNumber
 	}
 	return f, nil
 }
@@ -389,18 +478,18 @@ func (r *jsonReader) str() (string, error) {
 		case c == '\\':
 			return r.escaped(start)
 		case c < 0x20:
-			return "", errJSONSyntax
+			return "", ErrSyntax
 		case c < utf8.RuneSelf:
 			r.pos++
 		default:
 			ru, size := utf8.DecodeRuneInString(r.s[r.pos:])
 			if ru == utf8.RuneError && size == 1 {
-				return "", errJSONUTF8
+				return "", ErrUTF8
 			}
 			r.pos += size
 		}
 	}
-	return "", errJSONSyntax
+	return "", ErrSyntax
 }
 
 // escaped finishes a string that holds escapes, from its first escape on.
@@ -419,66 +508,85 @@ func (r *jsonReader) escaped(start int) (string, error) {
 				return "", err
 			}
 		case c < 0x20:
-			return "", errJSONSyntax
+			return "", ErrSyntax
 		case c < utf8.RuneSelf:
 			b = append(b, c)
 			r.pos++
 		default:
 			ru, size := utf8.DecodeRuneInString(r.s[r.pos:])
 			if ru == utf8.RuneError && size == 1 {
-				return "", errJSONUTF8
+				return "", ErrUTF8
 			}
 			b = append(b, r.s[r.pos:r.pos+size]...)
 			r.pos += size
 		}
 	}
-	return "", errJSONSyntax
+	return "", ErrSyntax
 }
 
 // escape appends the character of the escape at r.pos (a '\\') to b.
 func (r *jsonReader) escape(b []byte) ([]byte, error) {
 	if r.pos+1 >= len(r.s) {
-		return nil, errJSONSyntax
+		return nil, ErrSyntax
 	}
 	c := r.s[r.pos+1]
 	r.pos += 2
-	switch c {
-	case '"', '\\', '/':
-		return append(b, c), nil
-	case 'b':
-		return append(b, '\b'), nil
-	case 'f':
-		return append(b, '\f'), nil
-	case 'n':
-		return append(b, '\n'), nil
-	case 'r':
-		return append(b, '\r'), nil
-	case 't':
-		return append(b, '\t'), nil
-	case 'u':
-	default:
-		return nil, errJSONSyntax
+	if c != 'u' {
+		if e, ok := simpleEscape(c); ok {
+			return append(b, e), nil
+		}
+		return nil, ErrSyntax
 	}
-	ru, ok := r.hex4()
-	if !ok {
-		return nil, errJSONSyntax
-	}
-	if utf16.IsSurrogate(ru) {
-		// Only a high surrogate followed by an escaped low one is a
-		// character; anything else is not UTF-8 text.
-		if ru >= 0xdc00 || len(r.s)-r.pos < 6 || r.s[r.pos] != '\\' || r.s[r.pos+1] != 'u' {
-			return nil, errJSONUTF8
-		}
-		r.pos += 2
-		lo, ok := r.hex4()
-		if !ok {
-			return nil, errJSONSyntax
-		}
-		if ru = utf16.DecodeRune(ru, lo); ru == utf8.RuneError {
-			return nil, errJSONUTF8
-		}
+	ru, err := r.unicodeEscape()
+	if err != nil {
+		return nil, err
 	}
 	return utf8.AppendRune(b, ru), nil
+}
+
+// simpleEscape is the character of the one-letter escape \c.
+func simpleEscape(c byte) (byte, bool) {
+	switch c {
+	case '"', '\\', '/':
+		return c, true
+	case 'b':
+		return '\b', true
+	case 'f':
+		return '\f', true
+	case 'n':
+		return '\n', true
+	case 'r':
+		return '\r', true
+	case 't':
+		return '\t', true
+	}
+	return 0, false
+}
+
+// unicodeEscape reads the hex digits of a \u escape, and of the low
+// surrogate's escape that must follow a high one.
+func (r *jsonReader) unicodeEscape() (rune, error) {
+	ru, ok := r.hex4()
+	if !ok {
+		return 0, ErrSyntax
+	}
+	if !utf16.IsSurrogate(ru) {
+		return ru, nil
+	}
+	// Only a high surrogate followed by an escaped low one is a character;
+	// anything else is not UTF-8 text.
+	if ru >= 0xdc00 || len(r.s)-r.pos < 6 || r.s[r.pos] != '\\' || r.s[r.pos+1] != 'u' {
+		return 0, ErrUTF8
+	}
+	r.pos += 2
+	lo, ok := r.hex4()
+	if !ok {
+		return 0, ErrSyntax
+	}
+	if ru = utf16.DecodeRune(ru, lo); ru == utf8.RuneError {
+		return 0, ErrUTF8
+	}
+	return ru, nil
 }
 
 // hex4 reads the four hex digits of a \u escape.
