@@ -17,7 +17,14 @@ const PrincipalKey = "gatehouse.principal"
 // refused one is answered by g.WriteError itself, not by echo's
 // HTTPErrorHandler, so that the answer is the same as through stdauth and
 // ginauth; the handler then returns nil.
+//
+// Require panics when g is nil, as net/http does for a nil handler: a nil
+// Guard is what middleware.New returns with an error, and a program that
+// ignored that error would otherwise answer every request 500.
 func Require(g *middleware.Guard) echo.MiddlewareFunc {
+	if g == nil {
+		panic("echoauth: Require called with a nil *middleware.Guard (did middleware.New return an error?)")
+	}
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			r, err := g.Check(c.Request())

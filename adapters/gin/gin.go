@@ -15,7 +15,14 @@ const PrincipalKey = "gatehouse.principal"
 // accepts. An accepted request continues with c.Request carrying the
 // Principal in its context and the Principal set under PrincipalKey; a
 // refused one is answered by g.WriteError and the chain is aborted.
+//
+// Require panics when g is nil, as net/http does for a nil handler: a nil
+// Guard is what middleware.New returns with an error, and a program that
+// ignored that error would otherwise answer every request 500.
 func Require(g *middleware.Guard) gin.HandlerFunc {
+	if g == nil {
+		panic("ginauth: Require called with a nil *middleware.Guard (did middleware.New return an error?)")
+	}
 	return func(c *gin.Context) {
 		r, err := g.Check(c.Request)
 		if err != nil {

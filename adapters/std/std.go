@@ -11,7 +11,14 @@ import (
 // accepts. An accepted request reaches next carrying its Principal (read it
 // with Principal); a refused one is answered by g.WriteError and never
 // reaches next.
+//
+// Require panics when g is nil, as http.Handle does for a nil handler: a nil
+// Guard is what middleware.New returns with an error, and a program that
+// ignored that error would otherwise answer every request 500.
 func Require(g *middleware.Guard) func(http.Handler) http.Handler {
+	if g == nil {
+		panic("stdauth: Require called with a nil *middleware.Guard (did middleware.New return an error?)")
+	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			r2, err := g.Check(r)

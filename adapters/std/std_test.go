@@ -97,7 +97,7 @@ func benchServe(b *testing.B, h http.Handler) {
 func BenchmarkBare(b *testing.B) { benchServe(b, okHandler) }
 
 // BenchmarkAPIKeyUserAgent measures API key + User-Agent through Require.
-// The target (DESIGN section 6) is at most 0.3 µs over BenchmarkBare and no
+// The target is at most 0.3 µs over BenchmarkBare and no
 // allocation beyond the two of r.WithContext(context.WithValue(...)).
 func BenchmarkAPIKeyUserAgent(b *testing.B) {
 	benchServe(b, stdauth.Require(newGuard(b, nil))(okHandler))
