@@ -94,15 +94,15 @@ type apiKeyValidator struct {
 // APIKey returns a Validator for requests that carry an API key in a header
 // (by default the Asaas header, "access_token: <key>").
 //
-// The checks run in this order, each answered with a stable code (DESIGN
-// section 5): no header or an empty one is 401 access_token_not_found; several
-// headers are 400 invalid_request; a key that is too long, contains anything
-// but visible ASCII, or matches none of the environment prefixes is 401
-// invalid_access_token_format; a key of another environment than
-// opts.Environment is 401 invalid_environment; a key the store does not know
-// (or revoked) is 401 invalid_access_token; a store failure is 503
-// key_store_unavailable. None of these errors asks for a WWW-Authenticate
-// challenge, and none contains the key.
+// The checks run in this order, each answered with a stable code (the
+// *Error's Code, which callers may match on): no header or an empty one is
+// 401 access_token_not_found; several headers are 400 invalid_request; a key
+// that is too long, contains anything but visible ASCII, or matches none of
+// the environment prefixes is 401 invalid_access_token_format; a key of
+// another environment than opts.Environment is 401 invalid_environment; a key
+// the store does not know (or revoked) is 401 invalid_access_token; a store
+// failure is 503 key_store_unavailable. None of these errors asks for a
+// WWW-Authenticate challenge, and none contains the key.
 //
 // The key is looked up by its SHA-256 hash. That makes the comparison
 // constant-time by construction: the secure way, as opposed to comparing the
