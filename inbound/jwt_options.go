@@ -40,6 +40,12 @@ type JWTOptions struct {
 	// allowed, a key is only ever used with an algorithm of its own type, so
 	// allowing both HS256 and RS256 does not open the HS/RS confusion attack.
 	//
+	// With StaticKeys, an allowlist that none of the keys can serve (HMAC
+	// secrets with only RS256 allowed) would refuse every token, so it is a
+	// construction error naming the algorithms. A JWKS set can change, so
+	// there it is not checked: check that the issuer's keys match the
+	// allowlist, or every token fails as unknown_key.
+	//
 	// Insecure: allowing HS* when the keys come from a third party's JWKS;
 	// symmetric secrets belong to tokens you mint yourself.
 	Algorithms []string
@@ -250,6 +256,8 @@ func (v *jwtValidator) configure(opts *JWTOptions) error {
 	if sk, ok := opts.Keys.(*staticKeys); ok {
 		if err := v.checkSecrets(sk); err != nil {
 			errs = append(errs, err)
+		} else if err := v.checkServed(sk); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	if opts.Leeway < 0 || opts.Leeway > MaxLeeway {
@@ -326,4 +334,33 @@ func (v *jwtValidator) checkSecrets(sk *staticKeys) error {
 		}
 	}
 	return nil
+}
+
+// checkServed refuses an allowlist that no static key can serve (HMAC
+// secrets with only RS256 allowed): every request would fail with 401. An
+// allowed algorithm without a key beside one with a key is accepted (its
+// tokens fail as unknown_key), since a set shared by several validators may
+// legitimately hold keys for only some of them.
+func (v *jwtValidator) checkServed(sk *staticKeys) error {
+	if len(v.algs) == 0 || len(sk.m.all) == 0 {
+		return nil
+	}
+	var kinds []string
+	for _, e := range sk.m.all {
+		for _, a := range v.algs {
+			if e.usableWith(a.name) {
+				return nil
+			}
+		}
+		if k := keyKind(e.key); !slices.Contains(kinds, k) {
+			kinds = append(kinds, k)
+		}
+	}
+	names := make([]string, len(v.algs))
+	for i, a := range v.algs {
+		names[i] = a.name
+	}
+	return newConfigError("BearerJWT", fmt.Sprintf(
+		"no static key serves the allowed algorithms %s (the keys are %s), so every token would be refused",
+		strings.Join(names, ", "), strings.Join(kinds, ", ")))
 }

@@ -1,7 +1,9 @@
 package inbound
 
 import (
+	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -123,5 +125,56 @@ func TestInsufficientScopeNamesScopes(t *testing.T) {
 		if !ok || e.Status != 403 || e.Code != CodeInsufficientScope || e.Scope != "payments:write read" {
 			t.Fatalf("%s: got %+v", round, e)
 		}
+	}
+}
+
+// TestBearerJWTAlgorithmsWithoutStaticKey: an allowlist that no static key
+// can serve would refuse every token, so it is a construction error naming
+// the algorithms; an allowlist with at least one served algorithm, or a key
+// set that can change (any other KeySet), is accepted.
+func TestBearerJWTAlgorithmsWithoutStaticKey(t *testing.T) {
+	k := fixtures()
+	set := func(keys map[string]any) KeySet {
+		t.Helper()
+		ks, err := StaticKeys(keys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ks
+	}
+	hmacOnly := set(map[string]any{"h": k.hmac})
+	ecOnly := set(map[string]any{"e": &k.ec.PublicKey})
+	dynamic := keySetFunc(func(context.Context, string, string) (any, error) { return nil, ErrUnknownKey })
+	tests := []struct {
+		name string
+		keys KeySet
+		algs []string
+		want []string // in the error; nil means accepted
+	}{
+		{"HMAC keys, RS256", hmacOnly, []string{"RS256"}, []string{"RS256", "oct"}},
+		{"HMAC keys, RS256 and ES256", hmacOnly, []string{"RS256", "ES256"}, []string{"RS256, ES256"}},
+		{"P-256 key, ES384 and ES512", ecOnly, []string{"ES384", "ES512"}, []string{"ES384, ES512", "EC"}},
+		{"HMAC keys, HS256 and RS256", hmacOnly, []string{"HS256", "RS256"}, nil},
+		{"P-256 key, ES256", ecOnly, []string{"ES256"}, nil},
+		{"other key set, RS256", dynamic, []string{"RS256"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v, err := BearerJWT(JWTOptions{Keys: tt.keys, Algorithms: tt.algs})
+			if tt.want == nil {
+				if err != nil || v == nil {
+					t.Fatalf("BearerJWT = %v, %v; want accepted", v, err)
+				}
+				return
+			}
+			if !errors.Is(err, ErrInvalidConfig) || v != nil {
+				t.Fatalf("BearerJWT = %v, %v; want an ErrInvalidConfig", v, err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not name %q", err, w)
+				}
+			}
+		})
 	}
 }
