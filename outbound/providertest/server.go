@@ -162,24 +162,8 @@ func newServer(p *provider, opts *Options) (*Server, error) {
 		}
 		s.clientCert = c
 	}
-	tlsCfg := &tls.Config{
-		MinVersion:   tls.VersionTLS12,
-		Certificates: []tls.Certificate{srvLeaf.TLS},
-	}
-	switch p.mtls {
-	case mtlsHandshake:
-		tlsCfg.ClientAuth = tls.RequireAndVerifyClientCert
-		tlsCfg.ClientCAs = s.pool
-	case mtlsOptional:
-		tlsCfg.ClientAuth = tls.RequestClientCert
-		tlsCfg.ClientCAs = s.pool
-	case mtlsHandler:
-		tlsCfg.ClientAuth = tls.RequireAnyClientCert
-		// Still advertised so clients can pick the matching certificate.
-		tlsCfg.ClientCAs = s.pool
-	}
 	s.hs = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
-	s.hs.TLS = tlsCfg
+	s.hs.TLS = serverTLS(p.mtls, srvLeaf.TLS, s.pool)
 	// Failed handshakes are expected in tests of the mTLS paths; logging
 	// them would only clutter the output.
 	s.hs.Config.ErrorLog = log.New(io.Discard, "", 0)
@@ -187,6 +171,26 @@ func newServer(p *provider, opts *Options) (*Server, error) {
 	s.URL = s.hs.URL
 	s.client = &http.Client{Transport: s.newTransport(nil)}
 	return s, nil
+}
+
+// serverTLS is the fake's TLS configuration: its certificate, and the
+// client certificates it asks for in mode.
+func serverTLS(mode mtlsMode, cert tls.Certificate, clientCAs *x509.CertPool) *tls.Config {
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
+	switch mode {
+	case mtlsHandshake:
+		cfg.ClientAuth = tls.RequireAndVerifyClientCert
+	case mtlsOptional:
+		cfg.ClientAuth = tls.RequestClientCert
+	case mtlsHandler:
+		// The handler verifies; the CAs are still advertised so that
+		// clients can pick the matching certificate.
+		cfg.ClientAuth = tls.RequireAnyClientCert
+	default:
+		return cfg
+	}
+	cfg.ClientCAs = clientCAs
+	return cfg
 }
 
 func (s *Server) newTransport(certs []tls.Certificate) *http.Transport {
