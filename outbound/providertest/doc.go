@@ -7,6 +7,12 @@
 // client's key or certificate (cnf), so that both sides of gatehouse can be
 // tested against each other.
 //
+// For the receiving side, NewIssuer starts a JWT issuer (HS256, RS256,
+// ES256 or EdDSA) that serves its key as a JWK Set and mints tokens with the
+// claims a test asks for (cnf included: CertificateConfirmation,
+// KeyConfirmation), to test an API guarded by inbound.BearerJWT without a
+// real identity provider.
+//
 // Like httptest.NewServer, each constructor (NewEfi, NewSoPague,
 // NewDiviPay, NewBankingAPI, NewAsaas) starts an HTTPS server on the
 // loopback interface and needs no *testing.T; Close stops it. Every fake has
