@@ -1,24 +1,28 @@
 // Command echo serves an API protected by gatehouse through echo:
 //
-//	GET /v1/payments    Bearer JWT (HS256, issuer and audience checked)
+//	GET /v1/payments    Bearer JWT (ES256, issuer and audience checked)
 //	GET /keys/payments  Asaas-style API key in access_token, plus User-Agent
 //	GET /healthz        open
 //
-// It reads the JWT secret from JWT_SECRET (at least 32 bytes) and the API key
-// from API_KEY (a sandbox key, "$aact_hmlg_…"); unset, they are random.
+// The JWT keys come from the JWK Set of a local test issuer
+// (providertest.NewIssuer) standing in for your identity provider; in server
+// mode the program prints a curl line with a valid token of it. The API key
+// is API_KEY (a sandbox key, "$aact_hmlg_…"), or a random one, printed in
+// its curl line.
 //
-//	go run ./examples/echo                # serve on 127.0.0.1:8080
+//	go run ./examples/echo                # serve on 127.0.0.1:8080, print curl lines to try
 //	go run ./examples/echo -selftest      # serve on a random port, send test requests, exit
 package main
 
 import (
 	"context"
 	"flag"
+	"io"
 	"log"
 	"net"
 	"net/http"
 	"os"
-	"time"
+	"os/signal"
 
 	"github.com/labstack/echo/v4"
 	echomw "github.com/labstack/echo/v4/middleware"
@@ -31,20 +35,25 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on")
 	test := flag.Bool("selftest", false, "serve on a random loopback port, send a few requests, print the answers and exit")
 	flag.Parse()
-	if err := run(*addr, *test); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, *addr, *test, os.Stdout); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(addr string, test bool) error {
-	secret, apiKey := selftest.Credentials(!test)
-
-	// A Bearer-JWT guard and an API-key + User-Agent guard, built as in
-	// examples/internal/selftest/guards.go (the README shows the same).
-	jwtGuard, keyGuard, err := selftest.Guards(secret, apiKey)
+// run serves the API on addr (a random loopback port with test) until ctx
+// ends, or with test until the self-test is done, writing what it has to
+// say to w.
+func run(ctx context.Context, addr string, test bool, w io.Writer) error {
+	// A Bearer-JWT guard over a local test issuer's JWK Set and an API-key
+	// + User-Agent guard, built in examples/internal/selftest/guards.go.
+	env, err := selftest.NewEnv()
 	if err != nil {
 		return err
 	}
+	defer env.Close()
+	jwtGuard, keyGuard := env.JWTGuard, env.KeyGuard
 
 	payments := func(c echo.Context) error {
 		p, _ := echoauth.Principal(c)
@@ -64,12 +73,5 @@ func run(addr string, test bool) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: e, ReadHeaderTimeout: 5 * time.Second}
-	if !test {
-		log.Printf("listening on http://%s", ln.Addr())
-		return srv.Serve(ln)
-	}
-	go func() { _ = srv.Serve(ln) }()
-	defer srv.Shutdown(context.Background())
-	return selftest.Run(context.Background(), "http://"+ln.Addr().String(), secret, apiKey, os.Stdout)
+	return env.Serve(ctx, ln, e, test, w)
 }

@@ -8,6 +8,7 @@ import (
 	"log"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"os"
 
 	"github.com/gatehouse-go/gatehouse/adapters/echo"
@@ -232,6 +233,37 @@ func Example_providertest() {
 	}
 	fmt.Println("token requests:", fake.TokenRequests(), "API requests:", fake.APIRequests())
 	// Output: token requests: 1 API requests: 3
+}
+
+func Example_issuer() {
+	iss, err := providertest.NewIssuer("ES256") // HS256, RS256, ES256 or EdDSA; a JWK Set over HTTPS on 127.0.0.1
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer iss.Close()
+	keys, err := inbound.JWKS(iss.JWKSURL(), &inbound.JWKSOptions{Client: iss.Client()})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer keys.Close()
+	v, err := inbound.BearerJWT(inbound.JWTOptions{
+		Keys:       keys,
+		Algorithms: []string{"ES256"},
+		Issuer:     iss.URL(),
+		Audience:   providertest.IssuerAudience,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	tok, err := iss.Token(map[string]any{"sub": "alice", "scope": "payments:read"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	r := httptest.NewRequest(http.MethodGet, "/v1/payments", nil)
+	r.Header.Set("Authorization", "Bearer "+tok)
+	p, err := v.Validate(r)
+	fmt.Println(p.Subject, p.Scopes, err)
+	// Output: alice [payments:read] <nil>
 }
 
 func Example_observability() {

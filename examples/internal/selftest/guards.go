@@ -5,20 +5,19 @@ import (
 	"github.com/gatehouse-go/gatehouse/middleware"
 )
 
+// Audience is the "aud" the examples' BearerJWT validator requires.
+const Audience = "payments-api"
+
 // Guards builds the two guards the framework examples protect their routes
 // with, the same for std, gin and echo:
 //
-//   - jwtGuard: a Bearer JWT, HS256 with secret (kid "k1"), whose issuer and
-//     audience must be Issuer and Audience;
+//   - jwtGuard: a Bearer JWT, ES256, signed by a key of keys, whose issuer
+//     must be issuer and whose audience must be Audience;
 //   - keyGuard: an Asaas-style API key in the access_token header (apiKey,
 //     a sandbox key, for the subject "acme-store"), then a User-Agent.
-func Guards(secret []byte, apiKey string) (jwtGuard, keyGuard *middleware.Guard, err error) {
-	keys, err := inbound.StaticKeys(map[string]any{"k1": secret}) // refuses secrets under 32 bytes
-	if err != nil {
-		return nil, nil, err
-	}
+func Guards(keys inbound.KeySet, issuer, apiKey string) (jwtGuard, keyGuard *middleware.Guard, err error) {
 	jwtAuth, err := inbound.BearerJWT(inbound.JWTOptions{
-		Keys: keys, Algorithms: []string{"HS256"}, Issuer: Issuer, Audience: Audience,
+		Keys: keys, Algorithms: []string{"ES256"}, Issuer: issuer, Audience: Audience,
 	})
 	if err != nil {
 		return nil, nil, err

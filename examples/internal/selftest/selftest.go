@@ -1,57 +1,37 @@
-// Package selftest sends the framework examples (examples/std, examples/gin,
-// examples/echo) a few valid and invalid requests and prints the answers, so
-// that CI can check each of them with its -selftest flag.
+// Package selftest is what the framework examples (examples/std,
+// examples/gin, examples/echo) share: the guards, a local token issuer
+// standing in for an identity provider, the curl lines they print in server
+// mode, and the self-test that sends them a few valid and invalid requests
+// and prints the answers, so that CI can check each of them with its
+// -selftest flag.
 package selftest
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"io"
-	"log"
 	"net/http"
-	"os"
+	"strings"
 	"time"
-
-	"github.com/golang-jwt/jwt/v5"
 )
 
-// The claims the examples' BearerJWT validators require.
-const (
-	Issuer   = "https://auth.example.local"
-	Audience = "payments-api"
-)
-
-// Credentials returns the JWT secret and the API key the example programs
-// accept: JWT_SECRET and API_KEY from the environment, or random ones when
-// unset (logged when warn is true, never printed).
-func Credentials(warn bool) (secret []byte, apiKey string) {
-	secret, apiKey = []byte(os.Getenv("JWT_SECRET")), os.Getenv("API_KEY")
-	if warn && (len(secret) == 0 || apiKey == "") {
-		log.Print("JWT_SECRET or API_KEY not set: using random ones, which only -selftest knows")
-	}
-	if len(secret) == 0 {
-		secret = []byte(rand.Text() + rand.Text()) // 52 random characters
-	}
-	if apiKey == "" {
-		apiKey = "$aact_hmlg_" + rand.Text()
-	}
-	return secret, apiKey
-}
-
-// Run sends the requests to the API at baseURL, minting JWTs with secret
-// (HS256, kid "k1") and presenting apiKey, and writes one line per answer to
-// w. It fails if any answer differs from the expected one. It never prints a
-// credential.
-func Run(ctx context.Context, baseURL string, secret []byte, apiKey string, w io.Writer) error {
+// Run sends the requests to the API at baseURL, with tokens of the local
+// issuer and the API key, and writes one line per answer to w. It fails if
+// any answer differs from the expected one. It never prints a credential.
+func (e *Env) Run(ctx context.Context, baseURL string, w io.Writer) error {
 	now := time.Now()
-	mint := func(key []byte, exp time.Time) string {
-		t := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{
-			"iss": Issuer, "aud": Audience, "sub": "alice", "exp": exp.Unix()})
-		t.Header["kid"] = "k1"
-		s, _ := t.SignedString(key) // HMAC signing only fails for a non-[]byte key
-		return s
+	valid, err := e.token(nil)
+	if err != nil {
+		return err
+	}
+	expired, err := e.token(map[string]any{"iat": now.Add(-2 * time.Hour).Unix(), "exp": now.Add(-time.Hour).Unix()})
+	if err != nil {
+		return err
+	}
+	other, err := e.token(map[string]any{"aud": "another-api"})
+	if err != nil {
+		return err
 	}
 	bearer := func(tok string) http.Header { return http.Header{"Authorization": {"Bearer " + tok}} }
 	cases := []struct {
@@ -61,13 +41,14 @@ func Run(ctx context.Context, baseURL string, secret []byte, apiKey string, w io
 		status int
 		code   string
 	}{
-		{"valid JWT", "/v1/payments", bearer(mint(secret, now.Add(time.Hour))), 200, ""},
-		{"expired JWT", "/v1/payments", bearer(mint(secret, now.Add(-time.Hour))), 401, "token_expired"},
-		{"JWT signed with another key", "/v1/payments", bearer(mint([]byte("another key, also 32 bytes long!"), now.Add(time.Hour))), 401, "invalid_token"},
+		{"valid JWT", "/v1/payments", bearer(valid), 200, ""},
+		{"expired JWT", "/v1/payments", bearer(expired), 401, "token_expired"},
+		{"JWT with a forged signature", "/v1/payments", bearer(forge(valid)), 401, "invalid_token"},
+		{"JWT for another audience", "/v1/payments", bearer(other), 401, "invalid_audience"},
 		{"no Authorization", "/v1/payments", nil, 401, "missing_token"},
-		{"valid API key", "/keys/payments", http.Header{"Access_token": {apiKey}}, 200, ""},
+		{"valid API key", "/keys/payments", http.Header{"Access_token": {e.apiKey}}, 200, ""},
 		{"production key on a sandbox", "/keys/payments", http.Header{"Access_token": {"$aact_prod_0123456789"}}, 401, "invalid_environment"},
-		{"API key, no User-Agent", "/keys/payments", http.Header{"Access_token": {apiKey}, "User-Agent": {""}}, 400, "user_agent_required"},
+		{"API key, no User-Agent", "/keys/payments", http.Header{"Access_token": {e.apiKey}, "User-Agent": {""}}, 400, "user_agent_required"},
 		{"health check, no credential", "/healthz", nil, 200, ""},
 	}
 	failed := 0
@@ -87,6 +68,17 @@ func Run(ctx context.Context, baseURL string, secret []byte, apiKey string, w io
 		return fmt.Errorf("selftest: %d unexpected answers", failed)
 	}
 	return nil
+}
+
+// forge changes one character in the middle of tok's signature (keeping
+// it valid base64url), as an attacker editing a token would.
+func forge(tok string) string {
+	i := strings.LastIndexByte(tok, '.') + 8
+	c := byte('A')
+	if tok[i] == 'A' {
+		c = 'B'
+	}
+	return tok[:i] + string(c) + tok[i+1:]
 }
 
 // get sends a GET and returns the status and either the error code of a
