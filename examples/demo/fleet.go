@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"sync/atomic"
@@ -43,13 +44,20 @@ func startFleet(opts *providertest.Options, tel *telemetry) ([]*provider, error)
 			Statuses:       []int{http.StatusCreated},
 			Client:         fake.Client(),
 		}
-		src := outbound.NewSource(outbound.Shared(fetcher, store, key, tel.shared(id)), tel.source(id))
+		// Counts this replica's own token requests, which the shared fake
+		// cannot tell apart.
+		requests := new(atomic.Int64)
+		counted := outbound.FetcherFunc(func(ctx context.Context) (outbound.Token, error) {
+			requests.Add(1)
+			return fetcher.Fetch(ctx)
+		})
+		src := outbound.NewSource(outbound.Shared(counted, store, key, tel.shared(id)), tel.source(id))
 		client := &http.Client{Transport: outbound.Chain(fake.Client().Transport, outbound.Bearer(src))}
 		p, err := newProvider(fmt.Sprintf("DiviPay replica %d", i), id, fake, client, src, fake.BaseURL(), "/api/charge/demo")
 		if err != nil {
 			return nil, err
 		}
-		p.shared = true
+		p.shared, p.replicaRequests = true, requests
 		ps = append(ps, p)
 	}
 	return ps, nil

@@ -226,26 +226,27 @@ func progress(ctx context.Context, w io.Writer, res *results) {
 		case <-ctx.Done():
 			return
 		case now := <-tick.C:
-			out, in, fetches := res.totals()
-			fmt.Fprintf(w, "%4.0fs   outbound %6d req/s   inbound %6d req/s   token fetches so far (all providers) %4d   unexpected %d\n",
-				now.Sub(start).Seconds(), out-lastOut, in-lastIn, fetches, res.problems.count())
+			out, in, tokenRequests := res.totals()
+			fmt.Fprintf(w, "%4.0fs   outbound %6d req/s   inbound %6d req/s   token requests so far (all fakes) %4d   unexpected %d\n",
+				now.Sub(start).Seconds(), out-lastOut, in-lastIn, tokenRequests, res.problems.count())
 			lastOut, lastIn = out, in
 		}
 	}
 }
 
-// totals sums the requests sent out and in, and the token fetches.
-func (r *results) totals() (out, in, fetches int64) {
+// totals sums the requests sent out and in, and the token requests the fake
+// providers received.
+func (r *results) totals() (out, in, tokenRequests int64) {
 	for _, p := range r.providers {
 		out += p.requests.Load()
-		if p.source != nil {
-			fetches += p.source.Stats().Fetches
-		}
+	}
+	for _, f := range tokenFakes(r) {
+		tokenRequests += f.TokenRequests()
 	}
 	for _, ad := range r.adapters {
 		in += ad.requests.Load()
 	}
-	return out, in, fetches
+	return out, in, tokenRequests
 }
 
 // problems collects unexpected results: all are counted, the first few kept

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -84,6 +86,7 @@ func TestRun(t *testing.T) {
 		ev[outbound.SharedLeaseWon].Load() == 0 || ev[outbound.SharedHit].Load()+ev[outbound.SharedLeaseWaited].Load() == 0 {
 		t.Errorf("token sharing: %d fetches by the replicas' Sources, events %v", fleetFetches, ev)
 	}
+	checkTokenCounts(t, res, out.String())
 	// run checked the metrics against the summary; -metrics prints them.
 	if !strings.Contains(out.String(), "metrics agree with the summary") {
 		t.Error("the metrics were not checked against the summary")
@@ -188,5 +191,46 @@ func TestVerdict(t *testing.T) {
 				t.Errorf("verdict %q, want it to start with %q", out.String(), tc.want)
 			}
 		})
+	}
+}
+
+// checkTokenCounts checks that the summary labels Source fetches and token
+// requests apart, that the replicas' token requests add up to what their
+// shared fake got, and that the setup's expectation counts what the
+// progress line and the verdict count: requests to the token endpoints.
+func checkTokenCounts(t *testing.T, res *results, out string) {
+	t.Helper()
+	for _, want := range []string{"Source fetches", "token requests",
+		fmt.Sprintf("each of the %d fake token endpoints", tokenProviders(res)),
+		"progress line's count of token\nrequests"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the output does not say %q", want)
+		}
+	}
+	if n := tokenProviders(res); n != 5 {
+		t.Errorf("%d token endpoints, want 5 (Efí, SoPague, DiviPay, Banking API, the replicas' DiviPay)", n)
+	}
+	var sent, got int64
+	for _, p := range res.providers {
+		if p.shared {
+			sent += p.tokenRequests()
+			got = p.fake.TokenRequests()
+			row := regexp.MustCompile(`(?m)^\s*` + regexp.QuoteMeta(p.name) + `(\s+\d+){4}`).FindString(out)
+			if f := strings.Fields(row); len(f) < 7 || f[len(f)-1] != itoa(p.tokenRequests()) {
+				t.Errorf("%s's row %q does not show its %d token requests", p.name, row, p.tokenRequests())
+			}
+		}
+	}
+	// A request counted as it leaves may not reach the fake when the run
+	// ends: at most one per replica.
+	if got > sent || sent > got+fleetReplicas {
+		t.Errorf("the replicas sent %d token requests, their fake got %d", sent, got)
+	}
+	if !strings.Contains(out, fmt.Sprintf("cost %d token requests (the fake got %d)", sent, got)) {
+		t.Errorf("the shared line does not give the replicas' %d token requests", sent)
+	}
+	_, _, total := res.totals()
+	if !strings.Contains(out, fmt.Sprintf("%d token requests to the fake providers in all", total)) {
+		t.Errorf("the verdict does not give the %d token requests", total)
 	}
 }

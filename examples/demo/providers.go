@@ -32,6 +32,22 @@ type provider struct {
 	shared bool             // its Source shares the token with other replicas
 
 	requests, ok, failed atomic.Int64
+	// replicaRequests counts the token requests a replica's own fetcher
+	// sent to the fake it shares with the other replicas.
+	replicaRequests *atomic.Int64
+}
+
+// tokenRequests is how many token requests this client sent to its fake
+// provider: the fake's own count, except for replicas, which share one fake
+// (and whose Source fetches are often answered by the store instead).
+func (p *provider) tokenRequests() int64 {
+	switch {
+	case p.source == nil:
+		return 0
+	case p.shared:
+		return p.replicaRequests.Load()
+	}
+	return p.fake.TokenRequests()
 }
 
 // startProviders starts the five fakes, each with a client built by its
