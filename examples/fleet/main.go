@@ -12,7 +12,9 @@
 // at the end the program prints how many token requests the fleet made per
 // refresh cycle (one is the goal; without a store it would be one per
 // replica), how often a caller waited for a token, and with -kill-redis what
-// happened while Redis was down and after it came back.
+// happened while Redis was down and after it came back; then each
+// expectation with its figure, and a one-line verdict, "PASS: ..." or
+// "FAIL: ...", matching the exit status (1 on FAIL).
 //
 // The Redis is the real redis-server when it is on the PATH (Debian's
 // redis-server package), started on a free loopback port with a temporary
@@ -90,7 +92,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "fleet:", err)
 		os.Exit(1)
 	}
-	if !res.ok() {
+	if !res.ok(cfg) {
 		os.Exit(1)
 	}
 }
