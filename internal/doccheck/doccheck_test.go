@@ -18,7 +18,7 @@ var internalDoc = regexp.MustCompile(`\bDESIGN\b|\bSTYLE\.md\b|\bBRIEF\.md\b|\.\
 // in the repository (doc comments and messages alike) points at a
 // project-internal document.
 func TestNoInternalDocReferences(t *testing.T) {
-	root := filepath.Join("..", "..", "..")
+	root := filepath.Join("..", "..")
 	if _, err := os.Stat(filepath.Join(root, "go.work")); err != nil {
 		t.Fatalf("repository root not found at %s: %v", root, err)
 	}
