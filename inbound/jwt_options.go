@@ -361,6 +361,6 @@ func (v *jwtValidator) checkServed(sk *staticKeys) error {
 		names[i] = a.name
 	}
 	return newConfigError("BearerJWT", fmt.Sprintf(
-		"no static key serves the allowed algorithms %s (the keys are %s), so every token would be refused",
+		"no static key serves the allowed algorithms %s (the set holds only %s keys), so every token would be refused",
 		strings.Join(names, ", "), strings.Join(kinds, ", ")))
 }
