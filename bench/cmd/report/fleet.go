@@ -21,12 +21,13 @@ type fleetTarget struct {
 // fleetSection runs the fleet comparisons (replicas processes, each run
 // lasting duration) and writes its section to w. It needs only its
 // arguments, so that it can sit in any layout of the report.
-func fleetSection(ctx context.Context, w io.Writer, replicas int, duration time.Duration) (fleetTarget, error) {
+func fleetSection(ctx context.Context, w io.Writer, replicas int, duration time.Duration, cs *chartSet) (fleetTarget, error) {
 	var ft fleetTarget
 	fmt.Fprintf(w, "## 7. A fleet of replica processes sharing one credential\n\n")
 	cfg := harness.FleetConfig{Replicas: replicas, Duration: duration}
 	var rows [][]string
 	var shared harness.FleetResult
+	var runs []harness.FleetResult
 	for _, mode := range []harness.FleetMode{harness.FleetShared, harness.FleetAlone, harness.FleetXOAuth2} {
 		r, err := harness.RunFleet(ctx, mode, cfg)
 		if errors.Is(err, harness.ErrNoRedis) {
@@ -36,6 +37,7 @@ func fleetSection(ctx context.Context, w io.Writer, replicas int, duration time.
 		if err != nil {
 			return ft, fmt.Errorf("fleet %s: %w", mode, err)
 		}
+		runs = append(runs, r)
 		switch mode {
 		case harness.FleetShared:
 			shared = r
@@ -73,10 +75,14 @@ func fleetSection(ctx context.Context, w io.Writer, replicas int, duration time.
 		prows = append(prows, []string{p.Name, dur(p.Length), fmt.Sprint(p.TokenRequests), fmt.Sprintf("%.2f", float64(p.TokenRequests)/cycles)})
 	}
 	table(w, []string{"phase", "length", "token requests", "per refresh cycle"}, prows)
+
 	fmt.Fprintf(w, "API requests %d, failed %d, waited ≥ 40 ms %d, Source waits %d; events: %s. While Redis is down each replica "+
 		"falls back to fetching for itself (`local_fallback`), so no caller fails. go-redis's connection pool probes a server it "+
 		"failed to dial once a second, so the replicas are back on Redis within a second of the restart, and the fleet then shares one token again.\n\n",
 		r.Requests, r.Failed, r.Waited40ms, r.SourceWaits, events(r.Events))
+
+	// The chart goes after both runs' tables: it shows them all.
+	cs.add(w, chartFleet, "A fleet of replicas: token requests per refresh cycle, with the Redis-down window shaded", fleetChart(runs, r))
 
 	cycles := shared.Config.Duration.Seconds() / (shared.Config.Lifetime.Seconds() / 2)
 	ft.what = fmt.Sprintf("fleet of %d processes: token requests per refresh cycle; callers that waited after warm-up", shared.Config.Replicas)

@@ -13,7 +13,7 @@ func TestFleetSection(t *testing.T) {
 		t.Skip("starts replica processes for seconds")
 	}
 	var buf bytes.Buffer
-	ft, err := fleetSection(context.Background(), &buf, 2, 2*time.Second)
+	ft, err := fleetSection(context.Background(), &buf, 2, 2*time.Second, &chartSet{})
 	if err != nil {
 		t.Fatal(err)
 	}

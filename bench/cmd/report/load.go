@@ -41,6 +41,7 @@ func loadSection(ctx context.Context, w io.Writer, r *report) error {
 		"The first token is fetched before the run, so these are all after warm-up. API idle pools hold %d connections.\n\n",
 		c.Goroutines, c.Duration, c.TokenLatency, c.Lifetime, g.Margin, c.Lifetime,
 		g.RefreshInterval+c.TokenLatency, x.RefreshInterval+c.TokenLatency, c.Goroutines)
+	r.charts.add(w, chartRefresh, "Callers under concurrent refresh: the slowest and the 99th-percentile token wait per 100 ms, x/oauth2 beside gatehouse", refreshChart(results))
 	table(w, []string{"library", "requests", "req/s", "token fetches", "replacements due", "fetched tokens used", "fetches per lifetime",
 		"waited ≥ 1 ms", "waited ≥ 40 ms", "wait p50", "wait p99", "wait max", "Source waits", "401s/errors", "counts agree (total)"}, rows)
 	unused := g.Fetches - g.Used
@@ -91,6 +92,7 @@ func outageSection(ctx context.Context, w io.Writer, r *report) error {
 		"gatehouse uses its default backoff (1 s doubling to 1 min, with jitter, at least Retry-After); x/oauth2 has none. "+
 		"Recovery is the time from the endpoint's recovery to the first request that succeeds.\n\n",
 		c.Goroutines, c.Pause, c.Lifetime, c.TokenLatency, c.Before, c.RetryAfter, c.Outage)
+	r.charts.add(w, chartOutage, "Token endpoint during an outage: calls per second, x/oauth2 beside gatehouse", outageChart(results))
 	table(w, []string{"library", "token requests during outage", "per second", "time to recover", "longest request", "requests", "failed requests", "counts agree (total)"}, rows)
 	bound := c.MaxBackoffCalls()
 	ok := g.OutageCalls <= bound && g.Recovered

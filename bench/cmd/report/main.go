@@ -10,6 +10,10 @@
 //	go run ./cmd/report          # the full run, about two minutes
 //	go run ./cmd/report -quick   # a short run, under a minute
 //
+// It also draws SVG charts of the load, outage, inbound and fleet sections
+// into the directory -charts names (charts by default, none with -quick
+// unless -charts is given; off for none) and links them from the report.
+//
 // Each benchmark is measured -rounds times (11, or 5 with -quick) for -each
 // (50 ms, or 20 ms with -quick); the rounds interleave all benchmarks, so
 // that a change in the machine's load touches every case alike. Times are
@@ -55,6 +59,10 @@ type options struct {
 	// replicas and fleetDuration size the fleet section.
 	replicas      int
 	fleetDuration time.Duration
+	// charts is the -charts flag (chartsDir interprets it); args are the
+	// command line's arguments, printed on the charts.
+	charts string
+	args   []string
 }
 
 func main() {
@@ -72,7 +80,9 @@ func main() {
 	flag.StringVar(&o.sections, "sections", "outbound,load,outage,inbound,fleet", "comma-separated sections to run")
 	flag.IntVar(&o.replicas, "replicas", 8, "replica processes in the fleet section")
 	flag.DurationVar(&o.fleetDuration, "fleet-duration", 0, "length of each fleet run (default 10s, 4s with -quick)")
+	flag.StringVar(&o.charts, "charts", "", "directory for the SVG charts, linked from the report; off for none (default charts, none with -quick)")
 	flag.Parse()
+	o.args = os.Args[1:]
 	o = o.withDefaults()
 	o.progress = os.Stderr
 	// gin's debug mode prints every route registration; the benchmarks build
@@ -119,6 +129,7 @@ type report struct {
 	o       options
 	samples map[string]harness.Samples
 	targets []targetRow
+	charts  chartSet
 }
 
 // targetRow is one row of the summary; order is its place in it (the order
@@ -189,7 +200,7 @@ func run(ctx context.Context, w io.Writer, o options) error {
 	}
 	start := time.Now()
 	m := harness.DescribeMachine()
-	r := &report{o: o}
+	r := &report{o: o, charts: chartSet{dir: o.chartsDir()}}
 
 	// The benchmarks of every section run together, interleaved.
 	var cases []harness.Case
@@ -261,10 +272,11 @@ func run(ctx context.Context, w io.Writer, o options) error {
 	if want["inbound"] {
 		jwtSection(&body, r, inbound)
 		apiKeySection(&body, r, inbound)
+		r.charts.add(&body, chartInbound, "Inbound cost: overhead per request, gatehouse and its peers", inboundChart(r))
 	}
 	if want["fleet"] {
 		r.logf("fleet: %d replica processes, %v per run", o.replicas, o.fleetDuration)
-		ft, err := fleetSection(ctx, &body, o.replicas, o.fleetDuration)
+		ft, err := fleetSection(ctx, &body, o.replicas, o.fleetDuration, &r.charts)
 		if err != nil {
 			return err
 		}
@@ -306,6 +318,9 @@ func run(ctx context.Context, w io.Writer, o options) error {
 			fmt.Fprintf(w, "Each benchmark verdict rests on the median of %d interleaved measurements of %v; whether the "+
 				"verdicts hold is seen by comparing two runs (bench/RESULTS.md does).\n\n", o.rounds, o.each)
 		}
+	}
+	if err := r.charts.write(chartMeta(m, o)); err != nil {
+		return err
 	}
 	_, err := body.WriteTo(w)
 	return err

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -96,7 +98,8 @@ func TestVerdicts(t *testing.T) {
 func TestRunBenchmarkSections(t *testing.T) {
 	gin.SetMode(gin.ReleaseMode)
 	var buf bytes.Buffer
-	o := options{quick: true, rounds: 2, each: time.Millisecond, sections: "outbound,inbound"}
+	dir := t.TempDir()
+	o := options{quick: true, rounds: 2, each: time.Millisecond, sections: "outbound,inbound", charts: dir}
 	if err := run(context.Background(), &buf, o); err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +109,8 @@ func TestRunBenchmarkSections(t *testing.T) {
 		"inbound JWT, repeated token", "first sight, HS256", "first sight, RS256", "first sight, ES256",
 		"API key + User-Agent check", "(indicative)",
 		"## 1. Outbound overhead", "serial x-oauth2", "## 2. Taking a fresh token", "## 5. Inbound JWT", "echo-jwt",
-		"| crypto | floor | RS256 |", "## 6. API key + User-Agent", "echo-keyauth", "context-only", "by-hand-apikey"} {
+		"| crypto | floor | RS256 |", "## 6. API key + User-Agent", "echo-keyauth", "context-only", "by-hand-apikey",
+		"](" + filepath.ToSlash(filepath.Join(dir, chartInbound)) + ")"} {
 		if !strings.Contains(out, s) {
 			t.Errorf("report lacks %q", s)
 		}
@@ -120,6 +124,15 @@ func TestRunBenchmarkSections(t *testing.T) {
 	}
 	if strings.Contains(out, "NaN") || strings.Contains(out, "Inf") {
 		t.Error("report holds NaN or Inf")
+	}
+	svg, err := os.ReadFile(filepath.Join(dir, chartInbound))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"gatehouse (std)", "echo-jwt; echo KeyAuth (echo)", "command: cd bench &amp;&amp; go run ./cmd/report"} {
+		if !strings.Contains(string(svg), s) {
+			t.Errorf("%s lacks %q", chartInbound, s)
+		}
 	}
 	if testing.Verbose() {
 		t.Log(out)

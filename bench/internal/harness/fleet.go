@@ -91,6 +91,11 @@ type FleetResult struct {
 	// Phases are the token requests before the kill, while Redis was down
 	// and after its restart (KillRedis only).
 	Phases []FleetPhase
+	// Calls are the arrivals of the token requests during the measured run,
+	// from its start.
+	Calls []time.Duration
+	// Down is when Redis was down, from the run's start (KillRedis only).
+	Down struct{ From, To time.Duration }
 }
 
 // FleetPhase is a part of a run with Redis killed.
@@ -167,6 +172,11 @@ func RunFleet(ctx context.Context, mode FleetMode, cfg FleetConfig) (FleetResult
 		sleepUntil(ctx, start.Add(cfg.Duration))
 	}
 	res.TokenRequests = ts.calls.Load() - before
+	res.Calls = ts.arrivalsBetween(start, start.Add(cfg.Duration))
+	if len(res.Phases) > 1 {
+		res.Down.From = res.Phases[0].Length
+		res.Down.To = res.Down.From + res.Phases[1].Length
+	}
 	wg.Wait()
 	return res, res.collect(outs, errs)
 }

@@ -57,6 +57,12 @@ func TestRunFleetRedisKilled(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("%+v", res)
+	if res.Down.From <= 0 || res.Down.To <= res.Down.From || res.Down.To >= res.Config.Duration {
+		t.Errorf("Redis down %v to %v in a run of %v", res.Down.From, res.Down.To, res.Config.Duration)
+	}
+	if len(res.Calls) == 0 {
+		t.Error("no token request's arrival recorded")
+	}
 	if res.Failed != 0 || len(res.Phases) != 4 || res.Events["local_fallback"] == 0 {
 		t.Errorf("%d failed, phases %+v, events %v: want no failure and local fallbacks while Redis was down",
 			res.Failed, res.Phases, res.Events)

@@ -74,6 +74,22 @@ type LoadResult struct {
 	// SourceWaits is gatehouse's own count of Token calls that waited for a
 	// fetch during the measured run (Stats().Waits); -1 for x/oauth2.
 	SourceWaits int64
+	// Timeline holds the token waits of the requests that started in each
+	// TimelineBucket of the run, in order from its start.
+	Timeline []WaitBucket
+	// TokenEnds are the instants, from the run's start, at which a token
+	// stopped being usable (its expiry less Margin), in order.
+	TokenEnds []time.Duration
+}
+
+// TimelineBucket is the width of a bucket of LoadResult.Timeline.
+const TimelineBucket = 100 * time.Millisecond
+
+// WaitBucket is the token wait of the requests that started in one bucket
+// of a run: how many there were, the 99th percentile and the slowest.
+type WaitBucket struct {
+	N        int
+	P99, Max time.Duration
 }
 
 // FetchesPerLifetime is Fetches per token lifetime of run time.
@@ -119,11 +135,15 @@ func RunLoad(ctx context.Context, lib Library, cfg LoadConfig) (LoadResult, erro
 	var stop atomic.Bool
 	var requests, ok, unauth, errs atomic.Int64
 	waits := make([][]time.Duration, cfg.Goroutines)
+	// buckets[i][j] is the TimelineBucket in which the request of waits[i][j]
+	// started; each goroutine appends to its own, merged after the run.
+	buckets := make([][]int32, cfg.Goroutines)
 	var wg sync.WaitGroup
 	start := time.Now()
 	for i := range cfg.Goroutines {
 		wg.Go(func() {
-			var mine []time.Duration
+			mine := make([]time.Duration, 0, 256)
+			at := make([]int32, 0, 256)
 			for !stop.Load() && ctx.Err() == nil {
 				s := &stamp{}
 				code, err := get(ctx, c.http, api.URL+"/v1/resource", s)
@@ -138,12 +158,13 @@ func RunLoad(ctx context.Context, lib Library, cfg LoadConfig) (LoadResult, erro
 				}
 				if s.reached {
 					mine = append(mine, s.wait)
+					at = append(at, int32(s.start.Sub(start)/TimelineBucket))
 				}
 				if cfg.Pause > 0 {
 					time.Sleep(cfg.Pause)
 				}
 			}
-			waits[i] = mine
+			waits[i], buckets[i] = mine, at
 		})
 	}
 	timer := time.NewTimer(cfg.Duration)
@@ -166,6 +187,8 @@ func RunLoad(ctx context.Context, lib Library, cfg LoadConfig) (LoadResult, erro
 	if c.src != nil {
 		res.SourceWaits = c.src.Stats().Waits - waitsBefore
 	}
+	res.Timeline = timeline(waits, buckets)
+	res.TokenEnds = ts.endsBetween(start, start.Add(res.Elapsed), res.Margin)
 	all := slices.Concat(waits...)
 	slices.Sort(all)
 	for _, w := range all {
@@ -178,6 +201,27 @@ func RunLoad(ctx context.Context, lib Library, cfg LoadConfig) (LoadResult, erro
 	}
 	res.P50, res.P99, res.Max = percentile(all, 0.50), percentile(all, 0.99), percentile(all, 1)
 	return res, ctx.Err()
+}
+
+// timeline merges the goroutines' waits by the bucket in which their
+// requests started.
+func timeline(waits [][]time.Duration, buckets [][]int32) []WaitBucket {
+	var by [][]time.Duration
+	for i, ws := range waits {
+		for j, w := range ws {
+			b := int(max(buckets[i][j], 0))
+			for len(by) <= b {
+				by = append(by, nil)
+			}
+			by[b] = append(by[b], w)
+		}
+	}
+	out := make([]WaitBucket, len(by))
+	for b, ws := range by {
+		slices.Sort(ws)
+		out[b] = WaitBucket{N: len(ws), P99: percentile(ws, 0.99), Max: percentile(ws, 1)}
+	}
+	return out
 }
 
 // percentile returns the q-quantile of sorted (nearest rank), 0 when empty.

@@ -2,6 +2,7 @@ package harness
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 )
@@ -36,6 +37,52 @@ func TestRunLoadCountsAddUp(t *testing.T) {
 			if (lib == Gatehouse) != (res.SourceWaits >= 0) {
 				t.Errorf("SourceWaits = %d for %s", res.SourceWaits, lib)
 			}
+			// The timeline holds every request that reached the base
+			// transport, and the warm-up token stopped being usable during
+			// the run.
+			var n int64
+			for _, b := range res.Timeline {
+				n += int64(b.N)
+			}
+			if n == 0 || n > res.Requests || len(res.Timeline) > int(res.Elapsed/TimelineBucket)+10 {
+				t.Errorf("timeline of %d buckets holds %d of %d requests", len(res.Timeline), n, res.Requests)
+			}
+			if len(res.TokenEnds) == 0 || res.TokenEnds[0] < 0 || res.TokenEnds[len(res.TokenEnds)-1] > res.Elapsed {
+				t.Errorf("token ends %v in a run of %v", res.TokenEnds, res.Elapsed)
+			}
 		})
 	}
+}
+
+func TestTimeline(t *testing.T) {
+	ms := time.Millisecond
+	tests := []struct {
+		name    string
+		waits   [][]time.Duration
+		buckets [][]int32
+		want    []WaitBucket
+	}{
+		{"none", nil, nil, []WaitBucket{}},
+		{"merged across goroutines", [][]time.Duration{{ms, 3 * ms}, {2 * ms}}, [][]int32{{0, 2}, {0}},
+			[]WaitBucket{{N: 2, P99: 2 * ms, Max: 2 * ms}, {}, {N: 1, P99: 3 * ms, Max: 3 * ms}}},
+		{"p99 of a hundred", [][]time.Duration{hundred()}, [][]int32{make([]int32, 100)},
+			[]WaitBucket{{N: 100, P99: 99 * ms, Max: 100 * ms}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := timeline(tt.waits, tt.buckets)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("timeline = %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+// hundred returns 100 ms, 99 ms, …, 1 ms.
+func hundred() []time.Duration {
+	var ws []time.Duration
+	for i := 100; i > 0; i-- {
+		ws = append(ws, time.Duration(i)*time.Millisecond)
+	}
+	return ws
 }

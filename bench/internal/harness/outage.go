@@ -96,6 +96,11 @@ type OutageResult struct {
 	// EndpointTotal, LibraryTotal and ClientTotal count token requests as
 	// LoadResult's do.
 	EndpointTotal, LibraryTotal, ClientTotal int64
+	// Calls are the arrivals of the token requests after warm-up, from the
+	// outage's start (those before it are negative); Ended is when the run
+	// ended, from the outage's start.
+	Calls []time.Duration
+	Ended time.Duration
 }
 
 // MaxBackoffCalls is the most token requests gatehouse may send during the
@@ -168,8 +173,10 @@ func RunOutage(ctx context.Context, lib Library, cfg OutageConfig) (OutageResult
 		})
 	}
 
+	warm := time.Now()
 	sleep(ctx, cfg.Before)
 	callsBefore := ts.calls.Load()
+	outageStart := time.Now()
 	ts.failing.Store(true)
 	sleep(ctx, cfg.Outage)
 	// Calls are counted on arrival: those arriving during the outage are its
@@ -193,6 +200,11 @@ func RunOutage(ctx context.Context, lib Library, cfg OutageConfig) (OutageResult
 	wg.Wait()
 	c.settle()
 
+	ended := time.Now()
+	for _, a := range ts.arrivalsBetween(warm, ended) {
+		res.Calls = append(res.Calls, a-outageStart.Sub(warm))
+	}
+	res.Ended = ended.Sub(outageStart)
 	res.Requests, res.Failed = requests.Load(), failed.Load()
 	res.Longest = slices.Max(longest)
 	res.EndpointTotal, res.LibraryTotal, res.ClientTotal = ts.calls.Load(), c.fetches(), c.tokenRT.n.Load()

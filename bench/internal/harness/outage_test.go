@@ -31,6 +31,10 @@ func TestRunOutageRecovers(t *testing.T) {
 				t.Errorf("fetch counts differ: endpoint %d, library %d, client %d",
 					res.EndpointTotal, res.LibraryTotal, res.ClientTotal)
 			}
+			if n := int64(len(res.Calls)); n < res.OutageCalls || n > res.EndpointTotal || res.Ended < res.Config.Outage {
+				t.Errorf("%d call arrivals recorded, run ended %v after the outage began; %d calls during the outage, %d in all",
+					n, res.Ended, res.OutageCalls, res.EndpointTotal)
+			}
 		})
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -34,6 +35,9 @@ type tokenServer struct {
 
 	mu     sync.RWMutex
 	tokens map[string]*issuedToken // checked by the API
+
+	arrivalsMu sync.Mutex
+	arrivals   []time.Time // of every request, for the charts
 }
 
 // issuedToken is what the endpoint remembers of a token it issued.
@@ -56,6 +60,9 @@ func (ts *tokenServer) Close() { ts.srv.Close() }
 
 func (ts *tokenServer) serve(w http.ResponseWriter, r *http.Request) {
 	ts.calls.Add(1)
+	ts.arrivalsMu.Lock()
+	ts.arrivals = append(ts.arrivals, time.Now())
+	ts.arrivalsMu.Unlock()
 	if ts.latency > 0 {
 		t := time.NewTimer(ts.latency)
 		select {
@@ -106,6 +113,36 @@ func (ts *tokenServer) valid(tok string) bool {
 		t.used.Store(true)
 	}
 	return true
+}
+
+// arrivalsBetween returns the arrivals of requests in [from, to), as offsets
+// from from.
+func (ts *tokenServer) arrivalsBetween(from, to time.Time) []time.Duration {
+	ts.arrivalsMu.Lock()
+	defer ts.arrivalsMu.Unlock()
+	var out []time.Duration
+	for _, a := range ts.arrivals {
+		if !a.Before(from) && a.Before(to) {
+			out = append(out, a.Sub(from))
+		}
+	}
+	return out
+}
+
+// endsBetween returns the instants in [from, to) at which the tokens issued
+// stopped being usable to a client that drops them margin before their
+// expiry, as offsets from from, in order.
+func (ts *tokenServer) endsBetween(from, to time.Time, margin time.Duration) []time.Duration {
+	ts.mu.RLock()
+	defer ts.mu.RUnlock()
+	var out []time.Duration
+	for _, t := range ts.tokens {
+		if end := t.expiry.Add(-margin); !end.Before(from) && end.Before(to) {
+			out = append(out, end.Sub(from))
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // usedAfter counts the tokens numbered above n that the API accepted.
