@@ -189,18 +189,23 @@ func RunLoad(ctx context.Context, lib Library, cfg LoadConfig) (LoadResult, erro
 	}
 	res.Timeline = timeline(waits, buckets)
 	res.TokenEnds = ts.endsBetween(start, start.Add(res.Elapsed), res.Margin)
-	all := slices.Concat(waits...)
+	res.summarise(slices.Concat(waits...))
+	return res, ctx.Err()
+}
+
+// summarise counts the waits that reached 1 ms and 40 ms, and takes their
+// percentiles.
+func (r *LoadResult) summarise(all []time.Duration) {
 	slices.Sort(all)
 	for _, w := range all {
 		if w >= time.Millisecond {
-			res.Waited1ms++
+			r.Waited1ms++
 		}
 		if w >= 40*time.Millisecond {
-			res.Waited40ms++
+			r.Waited40ms++
 		}
 	}
-	res.P50, res.P99, res.Max = percentile(all, 0.50), percentile(all, 0.99), percentile(all, 1)
-	return res, ctx.Err()
+	r.P50, r.P99, r.Max = percentile(all, 0.50), percentile(all, 0.99), percentile(all, 1)
 }
 
 // timeline merges the goroutines' waits by the bucket in which their
