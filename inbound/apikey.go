@@ -74,6 +74,18 @@ type APIKeyOptions struct {
 	// MaxKeyLength is the longest key accepted, in bytes. Default 512
 	// (DefaultMaxKeyLength); at most 8192.
 	MaxKeyLength int
+
+	// Checksum says that keys are made by NewAPIKey: a prefix, 30 random
+	// base62 characters and a 6-character CRC-32 checksum. A key whose
+	// checksum does not match (a typo, a guess, a flood of random keys) is
+	// refused with invalid_access_token_format before its hash is computed
+	// and without asking the store. With Environments, the part before the
+	// random characters must be exactly one of the prefixes.
+	//
+	// The checksum is not a secret and proves nothing about a key: it only
+	// spares the store the keys that cannot be real. Leave it off for keys
+	// issued in another format.
+	Checksum bool
 }
 
 // envPrefix is one entry of APIKeyOptions.Environments.
@@ -87,8 +99,10 @@ type apiKeyValidator struct {
 	header   string      // canonical form, so that lookups need no canonicalisation
 	name     string      // as configured, for descriptions
 	prefixes []envPrefix // longest first
+	cache    *KeyCache   // store, when it is a KeyCache: its hits allocate nothing
 	env      string
 	maxLen   int
+	checksum bool
 }
 
 // APIKey returns a Validator for requests that carry an API key in a header
@@ -97,10 +111,11 @@ type apiKeyValidator struct {
 // The checks run in this order, each answered with a stable code (the
 // *Error's Code, which callers may match on): no header or an empty one is
 // 401 access_token_not_found; several headers are 400 invalid_request; a key
-// that is too long, contains anything but visible ASCII, or matches none of
-// the environment prefixes is 401 invalid_access_token_format; a key of
-// another environment than opts.Environment is 401 invalid_environment; a key
-// the store does not know (or revoked) is 401 invalid_access_token; a store
+// that is too long, contains anything but visible ASCII, matches none of the
+// environment prefixes or (with APIKeyOptions.Checksum) does not carry a
+// valid checksum is 401 invalid_access_token_format; a key of another
+// environment than opts.Environment is 401 invalid_environment; a key the
+// store does not know (or revoked) is 401 invalid_access_token; a store
 // failure is 503 key_store_unavailable. None of these errors asks for a
 // WWW-Authenticate challenge, and none contains the key.
 //
@@ -111,74 +126,112 @@ type apiKeyValidator struct {
 // the hashes stored, so a map probe teaches nothing about any key.
 //
 // The Principal has Scheme "APIKey" and the Environment of the key's prefix.
-// With HashedKeys as the store, a successful Validate allocates nothing, and
-// APIKey refuses a store holding a key that no request could present (see
-// ErrInvalidKey), so that a missing key fails at start-up.
+// With HashedKeys as the store (or a KeyCache hit), a successful Validate
+// allocates nothing, and APIKey refuses a store holding a key that no request
+// could present (see ErrInvalidKey), so that a missing key fails at start-up.
+//
+// Every configuration mistake is reported at once, in an error wrapping
+// ErrInvalidConfig.
 func APIKey(store KeyStore, opts *APIKeyOptions) (Validator, error) {
-	if store == nil {
-		return nil, errors.New("inbound: APIKey: nil KeyStore")
-	}
 	var o APIKeyOptions
 	if opts != nil {
 		o = *opts
 	}
+	errs := o.normalise()
+	v := &apiKeyValidator{
+		store:    store,
+		header:   textproto.CanonicalMIMEHeaderKey(o.Header),
+		name:     o.Header,
+		env:      o.Environment,
+		maxLen:   o.MaxKeyLength,
+		checksum: o.Checksum,
+	}
+	errs = append(errs, v.useStore(store)...)
+	prefixes, perrs := o.prefixes()
+	v.prefixes = prefixes
+	errs = append(errs, perrs...)
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// normalise fills in the defaults and reports the header and length
+// mistakes.
+func (o *APIKeyOptions) normalise() []error {
+	var errs []error
 	if o.Header == "" {
 		o.Header = DefaultAPIKeyHeader
 	}
 	if !validHeaderName(o.Header) {
-		return nil, fmt.Errorf("inbound: APIKey: invalid header name %q", o.Header)
+		errs = append(errs, newConfigError("APIKey", fmt.Sprintf("invalid header name %q", o.Header)))
 	}
 	switch {
 	case o.MaxKeyLength == 0:
 		o.MaxKeyLength = DefaultMaxKeyLength
 	case o.MaxKeyLength < 0 || o.MaxKeyLength > maxMaxKeyLength:
-		return nil, fmt.Errorf("inbound: APIKey: MaxKeyLength %d out of range [1, %d]", o.MaxKeyLength, maxMaxKeyLength)
+		errs = append(errs, newConfigError("APIKey", fmt.Sprintf("MaxKeyLength %d out of range [1, %d]", o.MaxKeyLength, maxMaxKeyLength)))
+		o.MaxKeyLength = DefaultMaxKeyLength // so that the other checks still run
 	}
-	v := &apiKeyValidator{
-		store:  store,
-		header: textproto.CanonicalMIMEHeaderKey(o.Header),
-		name:   o.Header,
-		env:    o.Environment,
-		maxLen: o.MaxKeyLength,
+	return errs
+}
+
+// useStore records the store's fast paths and reports a store that cannot
+// work with these options.
+func (v *apiKeyValidator) useStore(store KeyStore) []error {
+	if store == nil {
+		return []error{newConfigError("APIKey", "nil KeyStore")}
 	}
+	v.cache, _ = store.(*KeyCache)
 	v.hashed, _ = store.(*hashedKeys)
-	if v.hashed != nil {
-		if v.hashed.err != nil {
-			return nil, v.hashed.err // "inbound: HashedKeys: …", wrapping ErrInvalidKey
-		}
-		if v.hashed.longest > o.MaxKeyLength {
-			return nil, fmt.Errorf("inbound: APIKey: %w: a key of the store is longer than MaxKeyLength (%d bytes), so it could never be accepted",
-				ErrInvalidKey, o.MaxKeyLength)
-		}
+	if v.hashed == nil {
+		return nil
 	}
+	if v.hashed.err != nil {
+		return []error{v.hashed.err} // "inbound: HashedKeys: …", wrapping ErrInvalidKey
+	}
+	if v.hashed.longest > v.maxLen {
+		return []error{newConfigErrorOf("APIKey", ErrInvalidKey,
+			fmt.Sprintf("a key of the store is longer than MaxKeyLength (%d bytes), so it could never be accepted", v.maxLen))}
+	}
+	return nil
+}
+
+// prefixes checks Environments and Environment and returns the prefixes,
+// longest first.
+func (o *APIKeyOptions) prefixes() ([]envPrefix, []error) {
+	var errs []error
+	var out []envPrefix
 	known := false
 	for prefix, env := range o.Environments {
 		// Prefixes are not secret (they name environments), so they may
 		// appear in configuration errors.
-		if prefix == "" || !validKey(prefix) {
-			return nil, fmt.Errorf("inbound: APIKey: invalid environment prefix %q", prefix)
-		}
-		if env == "" {
-			return nil, fmt.Errorf("inbound: APIKey: empty environment name for prefix %q", prefix)
-		}
-		if len(prefix) >= o.MaxKeyLength {
-			return nil, fmt.Errorf("inbound: APIKey: prefix %q is not shorter than MaxKeyLength", prefix)
+		switch {
+		case prefix == "" || !validKey(prefix):
+			errs = append(errs, newConfigError("APIKey", fmt.Sprintf("invalid environment prefix %q", prefix)))
+		case env == "":
+			errs = append(errs, newConfigError("APIKey", fmt.Sprintf("empty environment name for prefix %q", prefix)))
+		case len(prefix) >= o.MaxKeyLength:
+			errs = append(errs, newConfigError("APIKey", fmt.Sprintf("prefix %q is not shorter than MaxKeyLength", prefix)))
+		case o.Checksum && len(prefix)+apiKeyBodyLen > o.MaxKeyLength:
+			errs = append(errs, newConfigError("APIKey", fmt.Sprintf("a key with prefix %q and a checksum is longer than MaxKeyLength", prefix)))
 		}
 		known = known || env == o.Environment
-		v.prefixes = append(v.prefixes, envPrefix{prefix, env})
+		out = append(out, envPrefix{prefix, env})
 	}
 	if o.Environment != "" && !known {
-		return nil, fmt.Errorf("inbound: APIKey: Environment %q is none of the Environments values", o.Environment)
+		errs = append(errs, newConfigError("APIKey", fmt.Sprintf("Environment %q is none of the Environments values", o.Environment)))
 	}
 	// Longest first, so that "$aact_prod_" wins over "$aact_"; then by prefix
-	// so that the order does not depend on map iteration.
-	slices.SortFunc(v.prefixes, func(a, b envPrefix) int {
+	// so that the order does not depend on map iteration (nor do the errors).
+	slices.SortFunc(out, func(a, b envPrefix) int {
 		if d := len(b.prefix) - len(a.prefix); d != 0 {
 			return d
 		}
 		return strings.Compare(a.prefix, b.prefix)
 	})
-	return v, nil
+	slices.SortFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
+	return out, errs
 }
 
 // Validate implements Validator.
@@ -205,17 +258,7 @@ func (v *apiKeyValidator) Validate(r *http.Request) (*Principal, error) {
 		return nil, &Error{Status: http.StatusUnauthorized, Code: CodeInvalidEnvironment,
 			Description: "the API key provided does not belong to this environment"}
 	}
-	sum := hashKey(key)
-	var p *Principal
-	var err error
-	if v.hashed != nil {
-		p, err = v.hashed.lookupIn(sum, env)
-	} else {
-		p, err = v.store.Lookup(r.Context(), sum)
-		if err == nil && p != nil {
-			p = withEnvironment(p, env)
-		}
-	}
+	p, err := v.lookup(r.Context(), hashKey(key), env)
 	switch {
 	case err == nil && p != nil:
 		return p, nil
@@ -227,6 +270,23 @@ func (v *apiKeyValidator) Validate(r *http.Request) (*Principal, error) {
 		return nil, &Error{Status: http.StatusServiceUnavailable, Code: CodeKeyStoreUnavailable,
 			Description: "the API key could not be checked; try again later", Err: err}
 	}
+}
+
+// lookup asks the store for the key's Principal, completed with env. The
+// in-memory store and the cache keep the completed Principal, so that their
+// hits allocate nothing.
+func (v *apiKeyValidator) lookup(ctx context.Context, sum [32]byte, env string) (*Principal, error) {
+	switch {
+	case v.hashed != nil:
+		return v.hashed.lookupIn(sum, env)
+	case v.cache != nil:
+		return v.cache.lookupIn(ctx, sum, env)
+	}
+	p, err := v.store.Lookup(ctx, sum)
+	if err == nil && p != nil {
+		p = withEnvironment(p, env)
+	}
+	return p, err
 }
 
 func (v *apiKeyValidator) notFound() *Error {
@@ -241,12 +301,12 @@ func (v *apiKeyValidator) environmentOf(key string) (env string, ok bool) {
 		return "", false
 	}
 	if len(v.prefixes) == 0 {
-		return "", true
+		return "", !v.checksum || checksumValid(key, -1)
 	}
 	for _, p := range v.prefixes {
 		// A key must be more than its prefix.
 		if len(key) > len(p.prefix) && key[:len(p.prefix)] == p.prefix {
-			return p.env, true
+			return p.env, !v.checksum || checksumValid(key, len(p.prefix))
 		}
 	}
 	return "", false
@@ -340,11 +400,30 @@ type hashedKeys struct {
 }
 
 type hashedEntry struct {
-	base *Principal
-	// withEnv caches base completed with the environment of the key's
-	// prefix, so that the request path allocates nothing. A key has one
-	// prefix, so it settles after the first request.
-	withEnv atomic.Pointer[Principal]
+	base    *Principal
+	withEnv envCache
+}
+
+// envCache holds a stored Principal completed with the environment of the
+// key's prefix (see withEnvironment), so that the request path allocates
+// nothing. A key has one prefix, so it settles after the first request.
+type envCache struct{ p atomic.Pointer[Principal] }
+
+// get returns base completed for env.
+func (c *envCache) get(base *Principal, env string) *Principal {
+	want := env
+	if want == "" {
+		want = base.Environment
+	}
+	if base.Scheme == SchemeAPIKey && base.Environment == want {
+		return base
+	}
+	if p := c.p.Load(); p != nil && p.Environment == want {
+		return p
+	}
+	p := withEnvironment(base, env)
+	c.p.Store(p)
+	return p
 }
 
 // ErrInvalidKey is wrapped by the construction errors of NewHashedKeys,
@@ -376,7 +455,8 @@ func HashedKeys(keys map[string]*Principal) KeyStore {
 
 // NewHashedKeys is HashedKeys that reports a key no request could present
 // (see ErrInvalidKey) as an error, naming the key's Principal by its Subject
-// and KeyID, never the key.
+// and KeyID, never the key. The error wraps ErrInvalidConfig and
+// ErrInvalidKey, and lists every such key at once.
 func NewHashedKeys(keys map[string]*Principal) (KeyStore, error) {
 	h, err := newHashedKeys(keys)
 	if err != nil {
@@ -397,11 +477,11 @@ func newHashedKeys(keys map[string]*Principal) (*hashedKeys, error) {
 		c.Scheme = SchemeAPIKey
 		switch {
 		case key == "":
-			errs = append(errs, fmt.Errorf("inbound: HashedKeys: %w: empty key for %s", ErrInvalidKey, describeOwner(&c)))
+			errs = append(errs, newConfigErrorOf("HashedKeys", ErrInvalidKey, "empty key for "+describeOwner(&c)))
 			continue
 		case !validKey(key):
-			errs = append(errs, fmt.Errorf("inbound: HashedKeys: %w: the key for %s holds a space, control or non-ASCII character",
-				ErrInvalidKey, describeOwner(&c)))
+			errs = append(errs, newConfigErrorOf("HashedKeys", ErrInvalidKey,
+				"the key for "+describeOwner(&c)+" holds a space, control or non-ASCII character"))
 			continue
 		}
 		h.longest = max(h.longest, len(key))
@@ -442,15 +522,7 @@ func (h *hashedKeys) lookupIn(sum [32]byte, env string) (*Principal, error) {
 	if e == nil {
 		return nil, ErrKeyNotFound
 	}
-	if env == "" {
-		return e.base, nil
-	}
-	if p := e.withEnv.Load(); p != nil && p.Environment == env {
-		return p, nil
-	}
-	p := withEnvironment(e.base, env)
-	e.withEnv.Store(p)
-	return p, nil
+	return e.withEnv.get(e.base, env), nil
 }
 
 // String describes the store without any key material.

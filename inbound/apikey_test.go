@@ -253,10 +253,46 @@ func TestAPIKeyConfig(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if v, err := inbound.APIKey(tt.store, tt.opts); err == nil {
+			v, err := inbound.APIKey(tt.store, tt.opts)
+			if err == nil {
 				t.Fatalf("APIKey accepted the config: %v", v)
 			}
+			if !errors.Is(err, inbound.ErrInvalidConfig) {
+				t.Errorf("%v does not wrap ErrInvalidConfig", err)
+			}
+			for _, line := range strings.Split(err.Error(), "\n") {
+				if !strings.HasPrefix(line, "inbound: APIKey: ") || strings.Count(line, "inbound:") != 1 {
+					t.Errorf("message %q", line)
+				}
+			}
 		})
+	}
+}
+
+// TestAPIKeyConfigErrorsJoined: every mistake of one APIKey configuration is
+// reported at once, each wrapping ErrInvalidConfig, and a store holding an
+// unpresentable key adds its own (which wraps ErrInvalidKey as well).
+func TestAPIKeyConfigErrorsJoined(t *testing.T) {
+	_, err := inbound.APIKey(inbound.HashedKeys(map[string]*inbound.Principal{"": {Subject: "acme"}}), &inbound.APIKeyOptions{
+		Header: "a b", MaxKeyLength: -1,
+		Environments: map[string]string{"x y": "production", "p_": ""}, Environment: "staging",
+	})
+	want := []string{`header name "a b"`, "MaxKeyLength -1", `prefix "x y"`, `prefix "p_"`, `Environment "staging"`, `Subject "acme"`}
+	joined, ok := err.(interface{ Unwrap() []error })
+	if !ok || len(joined.Unwrap()) != len(want) {
+		t.Fatalf("want %d joined errors, got %v", len(want), err)
+	}
+	if !errors.Is(err, inbound.ErrInvalidConfig) || !errors.Is(err, inbound.ErrInvalidKey) {
+		t.Errorf("%v does not wrap ErrInvalidConfig and ErrInvalidKey", err)
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("%q missing from %v", w, err)
+		}
+	}
+	if _, err := inbound.APIKey(nil, &inbound.APIKeyOptions{Header: "a b"}); err == nil || !strings.Contains(err.Error(), "nil KeyStore") ||
+		!strings.Contains(err.Error(), "header name") {
+		t.Errorf("nil store and bad header: %v", err)
 	}
 }
 
@@ -322,8 +358,8 @@ func TestHashedKeysRefusesUnpresentableKeys(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			check := func(what string, err error) {
 				t.Helper()
-				if !errors.Is(err, inbound.ErrInvalidKey) {
-					t.Fatalf("%s: %v, want ErrInvalidKey", what, err)
+				if !errors.Is(err, inbound.ErrInvalidKey) || !errors.Is(err, inbound.ErrInvalidConfig) {
+					t.Fatalf("%s: %v, want ErrInvalidKey and ErrInvalidConfig", what, err)
 				}
 				msg := err.Error()
 				if !strings.HasPrefix(msg, "inbound: HashedKeys: ") || strings.Contains(msg, secret) || strings.Contains(msg, "secretvalue") {
