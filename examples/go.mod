@@ -10,10 +10,12 @@ require (
 	github.com/alicebob/miniredis/v2 v2.40.0
 	github.com/gatehouse-go/gatehouse/adapters/echo v0.0.0-00010101000000-000000000000
 	github.com/gatehouse-go/gatehouse/adapters/gin v0.0.0-00010101000000-000000000000
+	github.com/gatehouse-go/gatehouse/inbound/pgstore v0.0.0-00010101000000-000000000000
 	github.com/gatehouse-go/gatehouse/otel v0.0.0-00010101000000-000000000000
 	github.com/gatehouse-go/gatehouse/outbound/redisstore v0.0.0-00010101000000-000000000000
 	github.com/gin-gonic/gin v1.12.0
 	github.com/golang-jwt/jwt/v5 v5.3.1
+	github.com/jackc/pgx/v5 v5.13.0
 	github.com/labstack/echo/v4 v4.16.0
 	github.com/prometheus/client_golang v1.24.1
 	github.com/prometheus/client_model v0.6.2
@@ -42,6 +44,9 @@ require (
 	github.com/goccy/go-json v0.10.5 // indirect
 	github.com/goccy/go-yaml v1.19.2 // indirect
 	github.com/google/uuid v1.6.0 // indirect
+	github.com/jackc/pgpassfile v1.0.0 // indirect
+	github.com/jackc/pgservicefile v0.0.0-20240606120523-5a60cdf6a761 // indirect
+	github.com/jackc/puddle/v2 v2.2.3 // indirect
 	github.com/json-iterator/go v1.1.12 // indirect
 	github.com/klauspost/cpuid/v2 v2.3.0 // indirect
 	github.com/labstack/gommon v0.5.0 // indirect
@@ -86,3 +91,5 @@ replace (
 )
 
 replace github.com/gatehouse-go/gatehouse/otel => ../otel
+
+replace github.com/gatehouse-go/gatehouse/inbound/pgstore => ../inbound/pgstore

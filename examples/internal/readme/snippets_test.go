@@ -1,6 +1,7 @@
 package readme_test
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/tls"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"github.com/gatehouse-go/gatehouse/adapters/gin"
 	"github.com/gatehouse-go/gatehouse/adapters/std"
 	"github.com/gatehouse-go/gatehouse/inbound"
+	"github.com/gatehouse-go/gatehouse/inbound/pgstore"
 	"github.com/gatehouse-go/gatehouse/middleware"
 	gatehouseotel "github.com/gatehouse-go/gatehouse/otel"
 	"github.com/gatehouse-go/gatehouse/outbound"
@@ -27,6 +29,7 @@ import (
 	"github.com/gatehouse-go/gatehouse/outbound/redisstore"
 	"github.com/gatehouse-go/gatehouse/outbound/sopague"
 	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/labstack/echo/v4"
 	"github.com/redis/go-redis/v9"
 )
@@ -340,4 +343,38 @@ func Example_fleet() {
 		log.Fatal(err)
 	}
 	_ = client
+}
+
+func Example_pgstore() {
+	ctx := context.Background()
+	pool, err := pgxpool.New(ctx, os.Getenv("DATABASE_URL"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	store, err := pgstore.New(ctx, pool, nil) // creates its table if missing
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer store.Close()
+	key, err := store.Create(ctx, pgstore.Key{Subject: "acme", Prefix: "$aact_prod_", Scopes: []string{"payments"}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("hand this key to acme; only its hash is stored:", key)
+
+	cache := inbound.CachedKeys(store, nil) // the database is asked once per key per 30 s
+	go store.Watch(ctx, cache)              // a key revoked by any replica is forgotten here at once
+	keys, err := inbound.APIKey(cache, &inbound.APIKeyOptions{
+		Checksum:     true, // a mistyped or invented key never reaches the database
+		Environments: map[string]string{"$aact_prod_": "production", "$aact_hmlg_": "sandbox"},
+		Environment:  "production",
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	guard, err := middleware.New(inbound.All(inbound.UserAgent(), keys), nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	log.Fatal(http.ListenAndServe("127.0.0.1:8080", stdauth.Require(guard)(http.DefaultServeMux)))
 }
