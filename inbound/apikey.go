@@ -183,6 +183,9 @@ func (v *apiKeyValidator) useStore(store KeyStore) []error {
 		return []error{newConfigError("APIKey", "nil KeyStore")}
 	}
 	v.cache, _ = store.(*KeyCache)
+	if v.cache != nil && v.cache.err != nil {
+		return []error{v.cache.err}
+	}
 	v.hashed, _ = store.(*hashedKeys)
 	if v.hashed == nil {
 		return nil

@@ -2,6 +2,7 @@ package inbound
 
 import (
 	"crypto/sha256"
+	"hash/crc32"
 	"strings"
 	"testing"
 )
@@ -57,4 +58,42 @@ func TestHashKeyIsSHA256(t *testing.T) {
 			t.Errorf("hashKey of a %d-byte key differs from sha256.Sum256", len(k))
 		}
 	}
+}
+
+// checksumValidRef is checksumValid written plainly.
+func checksumValidRef(key string, prefixLen int) bool {
+	if prefixLen >= 0 && len(key) != prefixLen+36 || len(key) < 36 {
+		return false
+	}
+	for _, c := range key[len(key)-36:] {
+		if !strings.ContainsRune(base62, c) {
+			return false
+		}
+	}
+	var want [6]byte
+	putChecksum(want[:], crc32.ChecksumIEEE([]byte(key[:len(key)-6])))
+	return key[len(key)-6:] == string(want[:])
+}
+
+// FuzzChecksumValid: the request path's checksum check agrees with the plain
+// one on any input, and accepts every key NewAPIKey makes.
+func FuzzChecksumValid(f *testing.F) {
+	for _, p := range []string{"", "$aact_prod_", "ghp_"} {
+		k, _, _ := NewAPIKey(p)
+		f.Add(k, len(p))
+		f.Add(k, -1)
+	}
+	f.Add("short", 0)
+	f.Fuzz(func(t *testing.T, key string, prefixLen int) {
+		prefixLen = max(prefixLen, -1)
+		if got, want := checksumValid(key, prefixLen), checksumValidRef(key, prefixLen); got != want {
+			t.Fatalf("checksumValid(%q, %d) = %v, want %v", key, prefixLen, got, want)
+		}
+		if len(key) <= 476 && validKey(key) {
+			k, _, err := NewAPIKey(key)
+			if err != nil || !checksumValid(k, len(key)) || !checksumValid(k, -1) {
+				t.Fatalf("NewAPIKey(%q) = %v, %v: refused", key, k, err)
+			}
+		}
+	})
 }

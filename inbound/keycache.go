@@ -70,6 +70,7 @@ type ExpiringKeyStore interface {
 // HashedKeys' are: treat them as read-only (copy one before changing it).
 type KeyCache struct {
 	store   KeyStore
+	err     error            // the configuration error, answered to every lookup
 	expiry  ExpiringKeyStore // store, when it tells expiry times
 	ttl     time.Duration
 	negTTL  time.Duration
@@ -96,12 +97,11 @@ type cachedKey struct {
 	withEnv envCache
 }
 
-// CachedKeys returns a KeyCache in front of store. It panics if store is
-// nil, a programming error like a nil handler.
+// CachedKeys returns a KeyCache in front of store. A nil store is a
+// configuration error, which this signature cannot return: APIKey refuses
+// such a cache with an error wrapping ErrInvalidConfig, and its every Lookup
+// returns that error (503, never a panic or 401 for everyone).
 func CachedKeys(store KeyStore, opts *CachedKeysOptions) *KeyCache {
-	if store == nil {
-		panic("inbound: CachedKeys: nil KeyStore")
-	}
 	var o CachedKeysOptions
 	if opts != nil {
 		o = *opts
@@ -112,6 +112,9 @@ func CachedKeys(store KeyStore, opts *CachedKeysOptions) *KeyCache {
 		negTTL:  orDefault(o.NegativeTTL, DefaultKeyCacheNegativeTTL),
 		timeout: orDefault(o.StoreTimeout, DefaultKeyCacheStoreTimeout),
 		now:     o.Now,
+	}
+	if store == nil {
+		c.err = newConfigError("CachedKeys", "nil KeyStore")
 	}
 	c.expiry, _ = store.(ExpiringKeyStore)
 	max := o.MaxEntries
@@ -193,6 +196,9 @@ func (c *KeyCache) String() string {
 // lookupIn is Lookup with the Principal completed for env (see
 // withEnvironment); a hit allocates nothing once the entry has seen env.
 func (c *KeyCache) lookupIn(ctx context.Context, sum [32]byte, env string) (*Principal, error) {
+	if c.err != nil {
+		return nil, c.err
+	}
 	sh := c.shard(&sum)
 	sh.mu.RLock()
 	e := sh.m[sum]

@@ -290,13 +290,16 @@ func TestKeyCacheThroughAPIKey(t *testing.T) {
 	}
 }
 
-func TestCachedKeysNilStorePanics(t *testing.T) {
-	defer func() {
-		if recover() == nil {
-			t.Error("no panic")
-		}
-	}()
-	inbound.CachedKeys(nil, nil)
+// TestCachedKeysNilStore: a cache of no store is a configuration error
+// that APIKey reports, and that every lookup answers (never a panic).
+func TestCachedKeysNilStore(t *testing.T) {
+	c := inbound.CachedKeys(nil, nil)
+	if _, err := inbound.APIKey(c, nil); !errors.Is(err, inbound.ErrInvalidConfig) || !strings.Contains(err.Error(), "CachedKeys: nil KeyStore") {
+		t.Errorf("APIKey: %v", err)
+	}
+	if _, err := lookup(c, "k"); !errors.Is(err, inbound.ErrInvalidConfig) {
+		t.Errorf("Lookup: %v", err)
+	}
 }
 
 // BenchmarkAPIKeyStores compares, in one run, the API key + User-Agent check

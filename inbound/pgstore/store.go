@@ -203,7 +203,7 @@ func (s *Store) Create(ctx context.Context, k Key) (key string, err error) {
 	}
 	key, sum, err := inbound.NewAPIKey(k.Prefix)
 	if err != nil {
-		return "", fmt.Errorf("pgstore: create: %w", err)
+		return "", errors.New("pgstore: create: Prefix must be at most 476 bytes of visible ASCII")
 	}
 	var expires *time.Time
 	if !k.ExpiresAt.IsZero() {
