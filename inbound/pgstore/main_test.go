@@ -1,6 +1,7 @@
 package pgstore_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -51,6 +52,8 @@ func needServer(t testing.TB) *pgtest.Server {
 type queryCounter struct {
 	mu     sync.Mutex
 	counts map[string]*atomic.Int64
+	// idsTouched counts the key IDs whose last use was written.
+	idsTouched atomic.Int64
 }
 
 func (q *queryCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
@@ -60,6 +63,10 @@ func (q *queryCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.T
 		if strings.Contains(d.SQL, s) {
 			n.Add(1)
 		}
+	}
+	if strings.Contains(d.SQL, "SET last_used_at") && len(d.Args) == 1 {
+		ids, _ := d.Args[0].([]string)
+		q.idsTouched.Add(int64(len(ids)))
 	}
 	return ctx
 }
@@ -101,13 +108,13 @@ func newPool(t testing.TB) (*pgxpool.Pool, *queryCounter) {
 
 var tableSeq atomic.Int64
 
-// newStore returns a Store on a table of its own, closed at the end of the
-// test.
+// newStore returns a Store on a new table whose name starts with table,
+// closed at the end of the test.
 func newStore(t testing.TB, pool *pgxpool.Pool, table string) *pgstore.Store {
 	t.Helper()
-	if table == "" {
-		table = fmt.Sprintf("keys_%d", tableSeq.Add(1))
-	}
+	// A table of its own on every run (-count, -cpu run a test again on
+	// the same server).
+	table = fmt.Sprintf("%s_%d", cmp.Or(table, "keys"), tableSeq.Add(1))
 	s, err := pgstore.New(context.Background(), pool, &pgstore.Options{Table: table})
 	if err != nil {
 		t.Fatal(err)

@@ -62,6 +62,23 @@ func eventually(t *testing.T, what string, f func() bool) {
 	}
 }
 
+// waitListening waits until n Watches on table listen: a listening
+// connection idles after its catch-up query.
+func waitListening(t *testing.T, pool *pgxpool.Pool, table string, n int) {
+	t.Helper()
+	eventually(t, "Watch listening", func() bool {
+		var got int
+		err := pool.QueryRow(context.Background(), "SELECT count(*) FROM pg_stat_activity WHERE state = 'idle' AND query LIKE $1",
+			"SELECT hash FROM "+`"`+table+`"`+" WHERE revoked_at >= $1").Scan(&got)
+		return err == nil && got >= n
+	})
+}
+
+// tableOf returns the name of the store's table.
+func tableOf(s *pgstore.Store) string {
+	return strings.Trim(strings.TrimSuffix(strings.TrimPrefix(s.String(), "pgstore.Store("), ")"), `"`)
+}
+
 func create(t testing.TB, s *pgstore.Store, k pgstore.Key) string {
 	t.Helper()
 	key, err := s.Create(context.Background(), k)
@@ -154,9 +171,12 @@ func TestExpiry(t *testing.T) {
 	if _, err := s.Lookup(ctx, sha256.Sum256([]byte(past))); !errors.Is(err, inbound.ErrKeyNotFound) {
 		t.Errorf("expired key: %v", err)
 	}
-	soon := create(t, s, pgstore.Key{Subject: "a", Prefix: "$aact_prod_", ExpiresAt: time.Now().Add(time.Second)})
+	expires := time.Now().Add(2 * time.Second)
+	soon := create(t, s, pgstore.Key{Subject: "a", Prefix: "$aact_prod_", ExpiresAt: expires})
 	v := guard(t, inbound.CachedKeys(s, &inbound.CachedKeysOptions{TTL: time.Hour}))
-	if c := code(v, ctx, soon); c != "" {
+	// On a machine so loaded that two seconds passed, the key is refused
+	// already, rightly.
+	if c := code(v, ctx, soon); c != "" && time.Now().Before(expires) {
 		t.Fatalf("before expiry: %s", c)
 	}
 	eventually(t, "the expired key refused", func() bool { return code(v, ctx, soon) == inbound.CodeInvalidAccessToken })
@@ -220,7 +240,12 @@ func TestTwoReplicas(t *testing.T) {
 	defer cancel()
 	poolA, _ := newPool(t)
 	poolB, _ := newPool(t)
-	a, b := newStore(t, poolA, "replicas"), newStore(t, poolB, "replicas")
+	a := newStore(t, poolA, "replicas")
+	b, err := pgstore.New(ctx, poolB, &pgstore.Options{Table: tableOf(a)}) // the same table
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
 	ca, cb := inbound.CachedKeys(a, &inbound.CachedKeysOptions{TTL: time.Hour}), inbound.CachedKeys(b, &inbound.CachedKeysOptions{TTL: time.Hour})
 	wg.Go(func() { a.Watch(ctx, ca) })
 	wg.Go(func() { b.Watch(ctx, cb) })
@@ -236,20 +261,14 @@ func TestTwoReplicas(t *testing.T) {
 	}
 	// Both caches hold the key for an hour: only the notification can
 	// make B refuse it. Wait until both Watches listen.
-	eventually(t, "Watch listening", func() bool {
-		var n int
-		poolA.QueryRow(ctx, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'LISTEN%' OR wait_event = 'ClientRead' AND query LIKE 'SELECT now()%'").Scan(&n)
-		return n >= 2
-	})
+	waitListening(t, poolA, tableOf(a), 2)
 	start := time.Now()
 	if err := a.Revoke(ctx, "shared"); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "replica B refuses the revoked key", func() bool { return code(vb, ctx, key) == inbound.CodeInvalidAccessToken })
 	t.Logf("replica B refused the revoked key %v after the revocation", time.Since(start))
-	if c := code(va, ctx, key); c != inbound.CodeInvalidAccessToken {
-		t.Errorf("replica A: %s", c)
-	}
+	eventually(t, "replica A refuses the revoked key", func() bool { return code(va, ctx, key) == inbound.CodeInvalidAccessToken })
 	if c := code(vb, ctx, other); c != "" {
 		t.Errorf("the other key on B: %s", c)
 	}
@@ -312,13 +331,14 @@ func TestConcurrentFirstLookupsMakeOneQuery(t *testing.T) {
 func TestHangingStore(t *testing.T) {
 	pool, _ := newPool(t)
 	s := newStore(t, pool, "hanging")
+	table := tableOf(s)
 	key := create(t, s, pgstore.Key{Subject: "a", Prefix: "$aact_prod_"})
 	tx, err := pool.Begin(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer tx.Rollback(context.Background())
-	if _, err := tx.Exec(context.Background(), "LOCK TABLE hanging IN ACCESS EXCLUSIVE MODE"); err != nil {
+	if _, err := tx.Exec(context.Background(), "LOCK TABLE "+table+" IN ACCESS EXCLUSIVE MODE"); err != nil {
 		t.Fatal(err)
 	}
 	v := guard(t, inbound.CachedKeys(s, &inbound.CachedKeysOptions{StoreTimeout: 2 * time.Second}))
@@ -353,6 +373,9 @@ func TestDatabaseStopped(t *testing.T) {
 		t.Fatal(err)
 	}
 	unknown, _, _ := inbound.NewAPIKey("$aact_prod_")
+	// Once Watch listens, its catch-up no longer keeps a lookup of the
+	// same cache shard from being remembered.
+	waitListening(t, pool, tableOf(s), 1)
 	if c := code(v, ctx, cached); c != "" {
 		t.Fatal(c)
 	}

@@ -23,15 +23,19 @@ const (
 // revoked anywhere is refused everywhere within a second. Start it before
 // serving, with the cache given to inbound.APIKey.
 //
-// When the connection is lost, Watch listens again as soon as the database
-// answers (retrying at most a second apart) and then makes c forget every
-// key revoked meanwhile. It returns nil when ctx ends, and holds one
+// When the connection is lost, or was not yet made, Watch listens as soon as
+// the database answers (retrying at most a second apart) and then makes c
+// forget every key revoked meanwhile. It returns nil when ctx ends, and holds one
 // connection of the pool (taken out of it) while it runs.
 func (s *Store) Watch(ctx context.Context, c *inbound.KeyCache) error {
 	if c == nil {
 		return errors.New("pgstore: Watch: nil KeyCache")
 	}
-	var since time.Time // the database's time when listening last began
+	// Revocations since since are caught up on each time listening
+	// begins: at first the local time Watch started (the catch-up margin
+	// covers a skew between the clocks), then the database's time when
+	// listening last began.
+	since := time.Now()
 	wait := 50 * time.Millisecond
 	for {
 		listening, _ := s.listen(ctx, c, &since)
@@ -66,10 +70,8 @@ func (s *Store) listen(ctx context.Context, c *inbound.KeyCache, since *time.Tim
 	if err := conn.QueryRow(ctx, "SELECT now()").Scan(&now); err != nil {
 		return false, err
 	}
-	if !since.IsZero() {
-		if err := s.catchUp(ctx, conn, c, since.Add(-catchUpMargin)); err != nil {
-			return false, err
-		}
+	if err := s.catchUp(ctx, conn, c, since.Add(-catchUpMargin)); err != nil {
+		return false, err
 	}
 	*since = now
 	for {
