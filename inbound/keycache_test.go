@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -81,7 +82,7 @@ func lookup(c *inbound.KeyCache, key string) (*inbound.Principal, error) {
 func TestKeyCacheTTL(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		store := newFakeStore("good")
-		c := inbound.CachedKeys(plainStore{store}, &inbound.CachedKeysOptions{TTL: time.Minute, NegativeTTL: 10 * time.Second})
+		c := inbound.CachedKeys(plainStore{store}, &inbound.CachedKeysOptions{TTL: time.Minute, NegativeTTL: 10 * time.Second, Now: time.Now})
 		calls := func(want int64) {
 			t.Helper()
 			if n := store.calls.Swap(0); n != want {
@@ -127,7 +128,7 @@ func TestKeyCacheStoreExpiry(t *testing.T) {
 		store := newFakeStore("good")
 		sum := sha256.Sum256([]byte("good"))
 		store.expires[sum] = time.Now().Add(5 * time.Second)
-		c := inbound.CachedKeys(store, &inbound.CachedKeysOptions{TTL: time.Hour})
+		c := inbound.CachedKeys(store, &inbound.CachedKeysOptions{TTL: time.Hour, Now: time.Now})
 		if _, err := lookup(c, "good"); err != nil {
 			t.Fatal(err)
 		}
@@ -142,13 +143,38 @@ func TestKeyCacheStoreExpiry(t *testing.T) {
 	})
 }
 
+// TestKeyCacheCoarseClock: without an injected clock, a hit sees expiry
+// within a clock tick (50 ms), and the clock's goroutine stops when the
+// cache is idle (synctest fails a test whose goroutines outlive it).
+func TestKeyCacheCoarseClock(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		store := newFakeStore("good")
+		c := inbound.CachedKeys(store, &inbound.CachedKeysOptions{TTL: time.Second})
+		for range 30 { // 1.5 s of hits every 50 ms
+			lookup(c, "good")
+			time.Sleep(50 * time.Millisecond)
+		}
+		// Asked at 0 s, then at most 50 ms after 1 s: twice in all.
+		if n := store.calls.Load(); n != 2 {
+			t.Errorf("%d store calls in 1.5 s with a 1 s TTL, want 2", n)
+		}
+		time.Sleep(time.Second) // idle: the clock's goroutine ends
+		synctest.Wait()
+		lookup(c, "good") // and starts again, with the exact time
+		if n := store.calls.Load(); n != 3 {
+			t.Errorf("%d store calls after 1 s idle, want 3", n)
+		}
+		time.Sleep(time.Second) // let it end again
+	})
+}
+
 // TestKeyCacheForget: Forget makes the next lookup ask the store, and a
 // lookup under way when Forget is called does not remember its answer.
 func TestKeyCacheForget(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		store := newFakeStore("good")
 		sum := sha256.Sum256([]byte("good"))
-		c := inbound.CachedKeys(store, nil)
+		c := inbound.CachedKeys(store, &inbound.CachedKeysOptions{Now: time.Now})
 		lookup(c, "good")
 		store.set(func(s *fakeStore) { delete(s.keys, sum) }) // revoked
 		if _, err := lookup(c, "good"); err != nil {
@@ -184,7 +210,7 @@ func TestKeyCacheOneStoreCall(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				store := newFakeStore("good")
 				store.gate = make(chan struct{})
-				c := inbound.CachedKeys(store, nil)
+				c := inbound.CachedKeys(store, &inbound.CachedKeysOptions{Now: time.Now})
 				var wg sync.WaitGroup
 				var found atomic.Int64
 				for range 1000 {
@@ -216,7 +242,7 @@ func TestKeyCacheHangingStore(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		store := newFakeStore("good")
 		store.gate = make(chan struct{}) // never closed
-		c := inbound.CachedKeys(store, &inbound.CachedKeysOptions{StoreTimeout: time.Minute})
+		c := inbound.CachedKeys(store, &inbound.CachedKeysOptions{StoreTimeout: time.Minute, Now: time.Now})
 		v := mustAPIKey(t, c, nil)
 		start := time.Now()
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
@@ -325,4 +351,43 @@ func BenchmarkAPIKeyStores(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkAPIKeyCachedVsHashed measures the two paths of
+// BenchmarkAPIKeyStores interleaved, in blocks of 1,000 requests, so that a
+// busy machine slows both alike; it reports the median block of each and
+// their ratio (target: cached/hashed ≤ 1.10).
+func BenchmarkAPIKeyCachedVsHashed(b *testing.B) {
+	opts := &inbound.APIKeyOptions{Environments: asaasEnvironments, Environment: "production"}
+	hashed := inbound.All(inbound.UserAgent(), mustAPIKey(b, akStore(), opts))
+	cached := inbound.All(inbound.UserAgent(), mustAPIKey(b, inbound.CachedKeys(newFakeStore(prodKey), nil), opts))
+	r := akRequest("access_token", prodKey, "User-Agent", "my-app/1.0")
+	const block = 1000
+	var th, tc []float64
+	run := func(v inbound.Validator) float64 {
+		start := time.Now()
+		for range block {
+			if _, err := v.Validate(r); err != nil {
+				b.Fatal(err)
+			}
+		}
+		return float64(time.Since(start).Nanoseconds()) / block
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if i%2 == 0 {
+			th = append(th, run(hashed))
+			tc = append(tc, run(cached))
+		} else {
+			tc = append(tc, run(cached))
+			th = append(th, run(hashed))
+		}
+	}
+	slices.Sort(th)
+	slices.Sort(tc)
+	mh, mc := th[len(th)/2], tc[len(tc)/2]
+	b.ReportMetric(mh, "hashed-ns/req")
+	b.ReportMetric(mc, "cached-ns/req")
+	b.ReportMetric(mc/mh, "cached/hashed")
+	b.ReportMetric(0, "ns/op")
 }
