@@ -43,7 +43,7 @@ func readBody(r *http.Request, limit int64) ([]byte, *Error) {
 			// Double, but never past one byte over the limit.
 			grow := int(min(int64(len(buf)), limit+1-int64(len(buf))))
 			buf = slices.Grow(buf, grow)
-			buf = buf[:len(buf):len(buf)+grow]
+			buf = buf[: len(buf) : len(buf)+grow]
 		}
 		n, err := r.Body.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
