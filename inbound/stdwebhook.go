@@ -89,7 +89,8 @@ type stdWebhook struct {
 // r.Body readable again with the same bytes for the handler, so the handler
 // parses exactly what was signed; this holds through every adapter
 // (stdauth, ginauth, echoauth). A body already read by another middleware
-// is the empty body here, and its signature does not match.
+// is shorter than its Content-Length (400 invalid_webhook_request), or,
+// chunked, the empty body, whose signature does not match.
 //
 // The answers, none with a WWW-Authenticate challenge:
 //   - 400 invalid_webhook_request: a header missing, given twice or
@@ -210,7 +211,8 @@ func (v *stdWebhook) Validate(r *http.Request) (*Principal, error) {
 	if sigs.n == 0 {
 		return nil, webhookRequestError("the webhook-signature header has no signature this server can check")
 	}
-	body, e := readBody(r, v.maxBody)
+	res := new(webhookResult) // the body put back and the Principal: one allocation
+	body, e := readBody(r, v.maxBody, &res.body)
 	if e != nil {
 		return nil, e
 	}
@@ -218,7 +220,14 @@ func (v *stdWebhook) Validate(r *http.Request) (*Principal, error) {
 	if !ok {
 		return nil, webhookAuthError(CodeInvalidWebhookSignature, "no webhook signature matches")
 	}
-	return &Principal{Subject: v.subject, Scheme: SchemeWebhook, KeyID: name, ID: id}, nil
+	res.p = Principal{Subject: v.subject, Scheme: SchemeWebhook, KeyID: name, ID: id}
+	return &res.p, nil
+}
+
+// webhookResult holds what a verified webhook leaves behind.
+type webhookResult struct {
+	p    Principal
+	body replayBody
 }
 
 // The canonical forms of the Standard Webhooks headers, for map lookups
