@@ -71,7 +71,7 @@ func readUndeclared(body io.Reader, limit int64) ([]byte, error) {
 			// Double, but never past one byte over the limit.
 			grow := int(min(int64(len(buf)), limit+1-int64(len(buf))))
 			buf = slices.Grow(buf, grow)
-			buf = buf[:len(buf):len(buf)+grow]
+			buf = buf[: len(buf) : len(buf)+grow]
 		}
 		n, err := body.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]

@@ -51,7 +51,7 @@ func Example_webhookEfi() {
 func Example_webhookAsaas() {
 	v, err := webhooks.Asaas(webhooks.AsaasOptions{
 		Tokens:        map[string]string{"2025-06": os.Getenv("ASAAS_WEBHOOK_TOKEN")}, // Asaas's rules checked here
-		CheckSourceIP: true,                                                          // only Asaas's documented addresses
+		CheckSourceIP: true,                                                           // only Asaas's documented addresses
 	})
 	if err != nil {
 		log.Fatal(err)
