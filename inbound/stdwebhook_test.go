@@ -296,3 +296,22 @@ func TestStandardWebhookDefaultTolerance(t *testing.T) {
 		}
 	}
 }
+
+// TestStandardWebhookSecretLengths: the precomputed pads match crypto/hmac
+// for secrets shorter than, equal to and longer than SHA-256's block (a
+// longer one is hashed first).
+func TestStandardWebhookSecretLengths(t *testing.T) {
+	ts := strconv.FormatInt(whNow.Unix(), 10)
+	body := []byte(`{"n":1}`)
+	for _, n := range []int{16, 63, 64, 65, 200} {
+		t.Run(strconv.Itoa(n), func(t *testing.T) {
+			key := bytes.Repeat([]byte{byte(n)}, n)
+			v := newStdWebhook(t, func(o *inbound.StandardWebhookOptions) {
+				o.Secrets, o.PublicKeys = map[string]string{"k": whsec(key)}, nil
+			})
+			if _, err := v.Validate(whReq{id: "m", ts: ts, sig: signV1(key, "m", ts, body), body: body}.request()); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
