@@ -119,3 +119,20 @@ func TestAsaasSenderStopsWithContext(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// TestEfiSenderErrorHidesHMAC: a registered URL's query (Efí's hmac secret)
+// never appears in a sender's error.
+func TestEfiSenderErrorHidesHMAC(t *testing.T) {
+	s, err := providertest.NewEfiWebhookSender(&providertest.EfiWebhookOptions{SkipMTLS: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL
+	srv.Close() // nothing listens there any more
+	err = s.Register(context.Background(), url+"/webhook?hmac=the-hmac-secret-value&ignorar=")
+	if !errors.Is(err, providertest.ErrWebhookRefused) || strings.Contains(err.Error(), "the-hmac-secret-value") {
+		t.Fatalf("got %v", err)
+	}
+}
