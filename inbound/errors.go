@@ -26,6 +26,15 @@ const (
 	CodeInvalidAccessToken       = "invalid_access_token"        // 401: unknown or revoked key
 
 	CodeUserAgentRequired = "user_agent_required" // 400: no or empty User-Agent
+
+	CodeMissingWebhookSecret       = "missing_webhook_secret"         // 401: no secret header or parameter
+	CodeInvalidWebhookSecret       = "invalid_webhook_secret"         // 401: a secret that matches none
+	CodeClientCertificateRequired  = "client_certificate_required"    // 401: no client certificate
+	CodeInvalidClientCertificate   = "invalid_client_certificate"     // 401: a certificate that does not verify
+	CodeInvalidWebhookRequest      = "invalid_webhook_request"        // 400: webhook headers missing or malformed
+	CodeInvalidWebhookSignature    = "invalid_webhook_signature"      // 401: no signature matches
+	CodeWebhookTimestampOutOfRange = "webhook_timestamp_out_of_range" // 401: timestamp outside the tolerance
+	CodeWebhookBodyTooLarge        = "webhook_body_too_large"         // 413: body over the limit
 )
 
 // Challenge says which WWW-Authenticate challenge an *Error asks for.

@@ -32,7 +32,8 @@ type Principal struct {
 	// API-key store gives the key's owner.
 	Subject string
 	// Scheme is how the caller authenticated: "Bearer", "DPoP" (a DPoP-bound
-	// token, presented with a proof) or "APIKey".
+	// token, presented with a proof), "APIKey", "Webhook" (a webhook secret
+	// or signature) or "ClientCertificate".
 	Scheme string
 	// KeyID is the identifier of the key that verified the credential: the
 	// JWT "kid" (or the key set's name for the key it picked), or an API-key
@@ -46,6 +47,10 @@ type Principal struct {
 	Scopes []string
 	// Claims holds the JWT's claims as decoded JSON. Nil for API keys.
 	Claims map[string]any
+	// ID identifies the authenticated message or token when it has an
+	// identifier: a webhook's webhook-id (process each message once by it),
+	// a JWT's "jti". Empty otherwise.
+	ID string
 }
 
 // HasScope reports whether p was granted scope s.

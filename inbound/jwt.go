@@ -110,7 +110,7 @@ func (v *jwtValidator) verify(ctx context.Context, tok string, shard *cacheShard
 	}
 	// The Principal lives inside its cache entry: one allocation for both.
 	e := &cacheEntry{
-		principal: Principal{Subject: sub, Scheme: cnf.scheme(), KeyID: v.keyID(&d, key), Scopes: scopes, Claims: claims},
+		principal: Principal{Subject: sub, Scheme: cnf.scheme(), KeyID: v.keyID(&d, key), Scopes: scopes, Claims: claims, ID: jtiOf(claims)},
 		kid:       d.kid, alg: d.alg, key: key, times: times, cnf: cnf,
 	}
 	e.scopeOK = v.scopesGranted(&e.principal)
@@ -121,6 +121,12 @@ func (v *jwtValidator) verify(ctx context.Context, tok string, shard *cacheShard
 		return nil, v.insufficientScope()
 	}
 	return e, nil
+}
+
+// jtiOf returns the token's "jti" claim when it is a string, else "".
+func jtiOf(claims map[string]any) string {
+	jti, _ := claims["jti"].(string)
+	return jti
 }
 
 // keyID is the token's kid, or the name under which the key set holds the

@@ -5,14 +5,15 @@ import (
 	"go/parser"
 	"go/token"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 )
 
 // TestSnippetsAreCompiled checks that every ```go block of README.md is the
-// body of an Example function in snippets_test.go, so that a snippet that no
-// longer compiles fails the build of this package's tests.
+// body of an Example function in a snippets*_test.go file, so that a
+// snippet that no longer compiles fails the build of this package's tests.
 func TestSnippetsAreCompiled(t *testing.T) {
 	readme, err := os.ReadFile("../../../README.md")
 	if err != nil {
@@ -22,7 +23,14 @@ func TestSnippetsAreCompiled(t *testing.T) {
 	if len(blocks) == 0 {
 		t.Fatal("README.md has no Go snippets")
 	}
-	bodies := exampleBodies(t, "snippets_test.go")
+	files, err := filepath.Glob("snippets*_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bodies []string
+	for _, f := range files {
+		bodies = append(bodies, exampleBodies(t, f)...)
+	}
 	for _, b := range blocks {
 		snippet := normalize(string(b[1]))
 		found := false
@@ -33,7 +41,7 @@ func TestSnippetsAreCompiled(t *testing.T) {
 			}
 		}
 		if !found {
-			t.Errorf("README snippet is not the body of an Example in snippets_test.go:\n%s", b[1])
+			t.Errorf("README snippet is not the body of an Example in snippets*_test.go:\n%s", b[1])
 		}
 	}
 }
