@@ -3,7 +3,7 @@ module github.com/gatehouse-go/gatehouse/bench
 go 1.25.0
 
 require (
-	github.com/gatehouse-go/gatehouse v0.0.0-00010101000000-000000000000
+	github.com/gatehouse-go/gatehouse v0.1.0
 	github.com/gin-gonic/gin v1.12.0
 	github.com/golang-jwt/jwt/v5 v5.3.1
 	github.com/labstack/echo-jwt/v4 v4.4.0
@@ -63,9 +63,9 @@ require (
 replace github.com/gatehouse-go/gatehouse => ../
 
 require (
-	github.com/gatehouse-go/gatehouse/adapters/echo v0.0.0-00010101000000-000000000000
-	github.com/gatehouse-go/gatehouse/adapters/gin v0.0.0-00010101000000-000000000000
-	github.com/gatehouse-go/gatehouse/outbound/redisstore v0.0.0-00010101000000-000000000000
+	github.com/gatehouse-go/gatehouse/adapters/echo v0.1.0
+	github.com/gatehouse-go/gatehouse/adapters/gin v0.1.0
+	github.com/gatehouse-go/gatehouse/outbound/redisstore v0.1.0
 	github.com/redis/go-redis/v9 v9.22.0
 	gonum.org/v1/plot v0.17.0
 )

@@ -2,17 +2,17 @@ module github.com/gatehouse-go/gatehouse/examples
 
 go 1.25.0
 
-require github.com/gatehouse-go/gatehouse v0.0.0-00010101000000-000000000000
+require github.com/gatehouse-go/gatehouse v0.1.0
 
 replace github.com/gatehouse-go/gatehouse => ..
 
 require (
 	github.com/alicebob/miniredis/v2 v2.40.0
-	github.com/gatehouse-go/gatehouse/adapters/echo v0.0.0-00010101000000-000000000000
-	github.com/gatehouse-go/gatehouse/adapters/gin v0.0.0-00010101000000-000000000000
-	github.com/gatehouse-go/gatehouse/inbound/pgstore v0.0.0-00010101000000-000000000000
-	github.com/gatehouse-go/gatehouse/otel v0.0.0-00010101000000-000000000000
-	github.com/gatehouse-go/gatehouse/outbound/redisstore v0.0.0-00010101000000-000000000000
+	github.com/gatehouse-go/gatehouse/adapters/echo v0.1.0
+	github.com/gatehouse-go/gatehouse/adapters/gin v0.1.0
+	github.com/gatehouse-go/gatehouse/inbound/pgstore v0.1.0
+	github.com/gatehouse-go/gatehouse/otel v0.1.0
+	github.com/gatehouse-go/gatehouse/outbound/redisstore v0.1.0
 	github.com/gin-gonic/gin v1.12.0
 	github.com/golang-jwt/jwt/v5 v5.3.1
 	github.com/jackc/pgx/v5 v5.13.0

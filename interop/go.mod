@@ -3,7 +3,7 @@ module github.com/gatehouse-go/gatehouse/interop
 go 1.25.0
 
 require (
-	github.com/gatehouse-go/gatehouse v0.0.0-00010101000000-000000000000
+	github.com/gatehouse-go/gatehouse v0.1.0
 	github.com/go-jose/go-jose/v3 v3.0.5
 	github.com/go-jose/go-jose/v4 v4.1.9
 	github.com/ory/fosite v0.49.0

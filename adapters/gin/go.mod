@@ -3,7 +3,7 @@ module github.com/gatehouse-go/gatehouse/adapters/gin
 go 1.25.0
 
 require (
-	github.com/gatehouse-go/gatehouse v0.0.0-00010101000000-000000000000
+	github.com/gatehouse-go/gatehouse v0.1.0
 	github.com/gin-gonic/gin v1.12.0
 )
 

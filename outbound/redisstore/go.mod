@@ -5,7 +5,7 @@ go 1.25.0
 replace github.com/gatehouse-go/gatehouse => ../..
 
 require (
-	github.com/gatehouse-go/gatehouse v0.0.0-00010101000000-000000000000
+	github.com/gatehouse-go/gatehouse v0.1.0
 	github.com/redis/go-redis/v9 v9.22.0
 	go.uber.org/goleak v1.3.0
 )
