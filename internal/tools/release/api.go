@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"go/types"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -132,7 +133,7 @@ func checkRecords(repo string, records map[string][]string, out io.Writer) error
 		names[n] = true
 	}
 	differ := 0
-	for _, n := range slices.Sorted(mapsKeys(names)) {
+	for _, n := range slices.Sorted(maps.Keys(names)) {
 		removed, added := setDiff(onDisk[n], records[n])
 		if len(removed)+len(added) == 0 {
 			continue
@@ -193,16 +194,6 @@ func setDiff(a, b []string) (onlyA, onlyB []string) {
 		}
 	}
 	return onlyA, onlyB
-}
-
-func mapsKeys(m map[string]bool) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 func typesOf(pkgs []*packages.Package) []*types.Package {

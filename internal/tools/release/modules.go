@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -162,8 +163,11 @@ func inRepoVersions(mods []mod) map[string]map[string]string {
 func releaseVersion(mods []mod) (string, error) {
 	var versions []string
 	var errs []error
-	for dir, reqs := range inRepoVersions(mods) {
-		for path, v := range reqs {
+	byDir := inRepoVersions(mods)
+	for _, dir := range slices.Sorted(maps.Keys(byDir)) {
+		reqs := byDir[dir]
+		for _, path := range slices.Sorted(maps.Keys(reqs)) {
+			v := reqs[path]
 			if module.IsPseudoVersion(v) {
 				errs = append(errs, fmt.Errorf("%s/go.mod requires %s at the pseudo-version %s, which no user can download", dir, path, v))
 			}
