@@ -46,7 +46,7 @@ while read -r path ver dir; do
 		printf 'package main\n\nimport (\n'
 		(cd "$repo/$dir" && go list -f '{{if ne .Name "main"}}{{.ImportPath}}{{end}}' ./...) |
 			grep -v -e '/internal/' -e '/internal$' | sed 's/.*/\t_ "&"/'
-		printf ')\n\nfunc main() {}\n'
+		printf ')\n\nfunc main() { println("%s: its packages imported (no user program)") }\n' "$path"
 	} > "$user/main.go"
 done < "$work/modules"
 
