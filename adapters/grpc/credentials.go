@@ -64,7 +64,9 @@ func (c *Credentials) GetRequestMetadata(ctx context.Context, _ ...string) (map[
 		return nil, sourceStatus(ctx, err)
 	}
 	if sent, ok := ctx.Value(sentKey{c}).(*atomic.Pointer[outbound.Token]); ok {
-		sent.Store(&tok)
+		// Copied here, so that calls without the interceptors allocate none.
+		t := tok
+		sent.Store(&t)
 	}
 	return map[string]string{"authorization": tok.Scheme() + " " + tok.Value}, nil
 }

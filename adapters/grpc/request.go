@@ -57,7 +57,9 @@ func request(ctx context.Context, fullMethod string) *http.Request {
 	if p, ok := peer.FromContext(ctx); ok {
 		r.RemoteAddr = addrString(p.Addr)
 		if ti, ok := p.AuthInfo.(credentials.TLSInfo); ok {
-			r.TLS = &ti.State
+			// Copied here, so that calls without TLS allocate no state.
+			state := ti.State
+			r.TLS = &state
 		}
 	}
 	return r.WithContext(ctx)
