@@ -26,8 +26,9 @@ require (
 	go.uber.org/goleak v1.3.0
 )
 
+require google.golang.org/genproto/googleapis/rpc v0.0.0-20260706201446-f0a921348800 // indirect
+
 require (
-	github.com/MicahParks/jwkset v0.11.4 // indirect
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/bytedance/gopkg v0.1.3 // indirect
 	github.com/bytedance/sonic v1.15.0 // indirect
@@ -35,6 +36,8 @@ require (
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/cloudwego/base64x v0.1.6 // indirect
 	github.com/gabriel-vasile/mimetype v1.4.12 // indirect
+	github.com/gatehouse-go/gatehouse/adapters/echov5 v0.0.0-00010101000000-000000000000
+	github.com/gatehouse-go/gatehouse/adapters/grpc v0.0.0-00010101000000-000000000000
 	github.com/gin-contrib/sse v1.1.0 // indirect
 	github.com/go-logr/logr v1.4.4 // indirect
 	github.com/go-logr/stdr v1.2.2 // indirect
@@ -49,6 +52,7 @@ require (
 	github.com/jackc/puddle/v2 v2.2.3 // indirect
 	github.com/json-iterator/go v1.1.12 // indirect
 	github.com/klauspost/cpuid/v2 v2.3.0 // indirect
+	github.com/labstack/echo/v5 v5.4.6
 	github.com/labstack/gommon v0.5.0 // indirect
 	github.com/leodido/go-urn v1.4.0 // indirect
 	github.com/mattn/go-colorable v0.1.15 // indirect
@@ -80,6 +84,7 @@ require (
 	golang.org/x/sys v0.47.0 // indirect
 	golang.org/x/text v0.41.0 // indirect
 	golang.org/x/time v0.15.0 // indirect
+	google.golang.org/grpc v1.84.0
 	google.golang.org/protobuf v1.36.12 // indirect
 	software.sslmate.com/src/go-pkcs12 v0.7.4 // indirect
 )
@@ -93,3 +98,7 @@ replace (
 replace github.com/gatehouse-go/gatehouse/otel => ../otel
 
 replace github.com/gatehouse-go/gatehouse/inbound/pgstore => ../inbound/pgstore
+
+replace github.com/gatehouse-go/gatehouse/adapters/echov5 => ../adapters/echov5
+
+replace github.com/gatehouse-go/gatehouse/adapters/grpc => ../adapters/grpc

@@ -12,9 +12,12 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/labstack/echo/v4"
+	echov5 "github.com/labstack/echo/v5"
 	"go.uber.org/goleak"
+	"google.golang.org/grpc"
 
 	echoauth "github.com/gatehouse-go/gatehouse/adapters/echo"
+	echov5auth "github.com/gatehouse-go/gatehouse/adapters/echov5"
 	ginauth "github.com/gatehouse-go/gatehouse/adapters/gin"
 	stdauth "github.com/gatehouse-go/gatehouse/adapters/std"
 	"github.com/gatehouse-go/gatehouse/inbound"
@@ -70,6 +73,16 @@ var adapters = []adapter{
 		})
 		return e
 	}},
+	{"echo v5", func(g *middleware.Guard) http.Handler {
+		e := echov5.New()
+		e.Use(echov5auth.Require(g))
+		e.Any("/*", func(c *echov5.Context) error {
+			p, ok := echov5auth.Principal(c)
+			writeOK(c.Response(), p, ok)
+			return nil
+		})
+		return e
+	}},
 }
 
 // response is what must be identical across adapters.
@@ -109,10 +122,12 @@ type testCase struct {
 func runTable(t *testing.T, guards map[string]*middleware.Guard, cases []testCase) {
 	t.Helper()
 	servers := map[string][]http.Handler{}
+	conns := map[string]*grpc.ClientConn{}
 	for name, g := range guards {
 		for _, a := range adapters {
 			servers[name] = append(servers[name], a.serve(g))
 		}
+		conns[name] = grpcServer(t, g)
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -133,6 +148,9 @@ func runTable(t *testing.T, guards map[string]*middleware.Guard, cases []testCas
 					t.Errorf("%s answered differently from %s:\n%s: %+v\n%s: %+v",
 						adapters[i].name, adapters[0].name, adapters[i].name, got, adapters[0].name, first)
 				}
+			}
+			if tc.method == "" && tc.path == "" {
+				checkGRPC(t, conns[tc.guard], func(string) *http.Request { return newRequest(tc) }, false, first)
 			}
 		})
 	}
@@ -267,6 +285,10 @@ func TestAPIKeyConformance(t *testing.T) {
 
 func TestNoSecretInAnyAnswer(t *testing.T) {
 	guards := apiKeyGuards(t)
+	conns := map[string]*grpc.ClientConn{}
+	for name, g := range guards {
+		conns[name] = grpcServer(t, g)
+	}
 	for _, tc := range []testCase{
 		{guard: "apikey", header: []string{"access_token", unknownKey, "User-Agent", "a"}},
 		{guard: "apikey", header: []string{"access_token", sandboxKey, "User-Agent", "a"}},
@@ -280,6 +302,15 @@ func TestNoSecretInAnyAnswer(t *testing.T) {
 			for _, secret := range []string{unknownKey, sandboxKey, prodKey, "hunter2", "10.0.0.5"} {
 				if strings.Contains(all, secret) {
 					t.Errorf("%s: %q leaked in %q", a.name, secret, all)
+				}
+			}
+		}
+		for _, method := range grpcLegs {
+			got := callGRPC(t.Context(), conns[tc.guard], method, newRequest(tc))
+			all := got.Message + strings.Join(got.Challenges, "")
+			for _, secret := range []string{unknownKey, sandboxKey, prodKey, "hunter2", "10.0.0.5"} {
+				if strings.Contains(all, secret) {
+					t.Errorf("gRPC %s: %q leaked in %q", method, secret, all)
 				}
 			}
 		}

@@ -27,7 +27,7 @@ import (
 type popCase struct {
 	name       string
 	guard      string
-	req        func() *http.Request
+	req        func(method, target string) *http.Request
 	twice      bool // send the same request twice; the second answer counts
 	status     int
 	code       string
@@ -89,12 +89,12 @@ func TestProofOfPossessionConformance(t *testing.T) {
 		"ip":        ip,
 	}
 	const target = "http://example.com/v3/payments"
-	dpopReq := func(tok string) func() *http.Request {
-		return func() *http.Request {
-			r := httptest.NewRequest(http.MethodGet, target, nil)
+	dpopReq := func(tok string) func(method, target string) *http.Request {
+		return func(method, target string) *http.Request {
+			r := httptest.NewRequest(method, target, nil)
 			u := *r.URL
 			u.Scheme, u.Host = "http", "example.com"
-			proof, err := prover.Proof(http.MethodGet, &u, tok)
+			proof, err := prover.Proof(method, &u, tok)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -103,25 +103,25 @@ func TestProofOfPossessionConformance(t *testing.T) {
 			return r
 		}
 	}
-	plain := func(hdr ...string) func() *http.Request {
-		return func() *http.Request {
-			r := httptest.NewRequest(http.MethodGet, target, nil)
+	plain := func(hdr ...string) func(method, target string) *http.Request {
+		return func(method, target string) *http.Request {
+			r := httptest.NewRequest(method, target, nil)
 			for i := 0; i+1 < len(hdr); i += 2 {
 				r.Header.Add(hdr[i], hdr[i+1])
 			}
 			return r
 		}
 	}
-	withCert := func(der []byte, f func() *http.Request) func() *http.Request {
-		return func() *http.Request {
-			r := f()
+	withCert := func(der []byte, f func(string, string) *http.Request) func(method, target string) *http.Request {
+		return func(method, target string) *http.Request {
+			r := f(method, target)
 			r.TLS = &tls.ConnectionState{PeerCertificates: []*x509.Certificate{{Raw: der}}}
 			return r
 		}
 	}
-	from := func(peer string, f func() *http.Request) func() *http.Request {
-		return func() *http.Request {
-			r := f()
+	from := func(peer string, f func(string, string) *http.Request) func(method, target string) *http.Request {
+		return func(method, target string) *http.Request {
+			r := f(method, target)
 			r.RemoteAddr = peer
 			return r
 		}
@@ -160,7 +160,7 @@ func TestProofOfPossessionConformance(t *testing.T) {
 			var first response
 			for i, a := range adapters {
 				h := a.serve(g)
-				r := tc.req()
+				r := tc.req(http.MethodGet, target)
 				if tc.twice {
 					serve(h, r.Clone(r.Context()))
 				}
@@ -172,6 +172,10 @@ func TestProofOfPossessionConformance(t *testing.T) {
 					t.Errorf("%s answered differently from %s:\n%+v\n%+v", a.name, adapters[0].name, got, first)
 				}
 			}
+			// The proof of a gRPC call names POST and the full method.
+			checkGRPC(t, grpcServer(t, g), func(method string) *http.Request {
+				return tc.req(http.MethodPost, "http://example.com"+method)
+			}, tc.twice, first)
 		})
 	}
 }
