@@ -36,8 +36,8 @@ require (
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/cloudwego/base64x v0.1.6 // indirect
 	github.com/gabriel-vasile/mimetype v1.4.12 // indirect
-	github.com/gatehouse-go/gatehouse/adapters/echov5 v0.0.0-00010101000000-000000000000
-	github.com/gatehouse-go/gatehouse/adapters/grpc v0.0.0-00010101000000-000000000000
+	github.com/gatehouse-go/gatehouse/adapters/echov5 v0.1.0
+	github.com/gatehouse-go/gatehouse/adapters/grpc v0.1.0
 	github.com/gin-contrib/sse v1.1.0 // indirect
 	github.com/go-logr/logr v1.4.4 // indirect
 	github.com/go-logr/stdr v1.2.2 // indirect
