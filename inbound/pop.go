@@ -50,13 +50,17 @@ func newBinding(o *JWTOptions, now func() time.Time) (*binding, error) {
 	return b, nil
 }
 
-// unjoin returns the errors an errors.Join made, or err alone.
+// unjoin returns the errors an errors.Join made, or err alone. A
+// configError is one mistake, though it unwraps to several sentinels: it is
+// kept whole, message and all.
 func unjoin(err error) []error {
 	if err == nil {
 		return nil
 	}
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		return j.Unwrap()
+	if _, one := err.(*configError); !one {
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			return j.Unwrap()
+		}
 	}
 	return []error{err}
 }
