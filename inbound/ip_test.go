@@ -269,9 +269,9 @@ func TestForwardedHeadersBounded(t *testing.T) {
 
 // forwardedForwards is the reference: a Forwarded line split from the left,
 // with forOf applied to each element. closed is false when a quoted string
-// does not close.
+// does not close or a backslash stands outside one.
 func forwardedForwards(l string) (nodes []string, closed bool) {
-	inQuote, escaped, start := false, false, 0
+	inQuote, escaped, bare, start := false, false, false, 0
 	for i := 0; i <= len(l); i++ {
 		if i < len(l) {
 			c := l[i]
@@ -286,6 +286,12 @@ func forwardedForwards(l string) (nodes []string, closed bool) {
 			case c == '"':
 				inQuote = true
 				continue
+			case c == '\\':
+				// A backslash outside a quoted string is no quoted-pair
+				// (RFC 7239 allows none there): read from the right it
+				// cannot be told from one, so such lists are not compared.
+				bare = true
+				continue
 			case c != ',':
 				continue
 			}
@@ -295,5 +301,5 @@ func forwardedForwards(l string) (nodes []string, closed bool) {
 		}
 		start = i + 1
 	}
-	return nodes, !inQuote
+	return nodes, !inQuote && !bare
 }

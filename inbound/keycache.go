@@ -179,8 +179,11 @@ func (c *KeyCache) Forget(sum [32]byte) {
 	sh.mu.Lock()
 	sh.gen++
 	delete(sh.m, sum)
-	sh.mu.Unlock()
+	// Under the shard's lock: a lookup that misses once Forget has
+	// returned starts a new store call rather than joining one that began
+	// before the revocation.
 	c.group.Forget(string(sum[:]))
+	sh.mu.Unlock()
 }
 
 // Len returns the number of keys remembered, expired ones included.

@@ -6,6 +6,8 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
@@ -38,7 +40,7 @@ type StandardWebhookOptions struct {
 	// Secrets maps a name to a symmetric secret, "whsec_" followed by the
 	// base64 of at least 16 random bytes, for v1 (HMAC-SHA256) signatures.
 	// Several are valid at once, for a rotation.
-	Secrets map[string]string
+	Secrets Secrets
 	// PublicKeys maps a name to an Ed25519 public key, "whpk_" followed by
 	// the base64 of its 32 bytes, for v1a signatures. At least one secret or
 	// key is required in all.
@@ -254,7 +256,15 @@ func webhookHeaders(h http.Header) (id string, ts int64, sig string, e *Error) {
 	return ids[0], ts, sigs[0], nil
 }
 
+// maxV1aTried is how many v1a entries of one header are checked against each
+// key. Each Ed25519 check hashes the whole body again (the hash covers the
+// signature's R), so junk entries would multiply an unauthenticated
+// request's work; a key rotation needs two.
+const maxV1aTried = 4
+
 // verify returns the name of the secret or key one of sigs verifies under.
+// v1 costs one HMAC per secret whatever the number of entries; v1a checks
+// at most maxV1aTried entries per key.
 func (v *stdWebhook) verify(id, ts string, body []byte, sigs *webhookSigs) (string, bool) {
 	var v1, v1a bool
 	for i := range sigs.n {
@@ -272,9 +282,14 @@ func (v *stdWebhook) verify(id, ts string, body []byte, sigs *webhookSigs) (stri
 		msg := make([]byte, 0, len(id)+len(ts)+2+len(body))
 		msg = append(webhookPrefix(msg, id, ts), body...)
 		for i := range v.keys {
-			for j := range sigs.n {
+			tried := 0
+			for j := 0; j < sigs.n && tried < maxV1aTried; j++ {
 				s := &sigs.entries[j]
-				if s.version == sigV1a && ed25519.Verify(v.keys[i].key, msg, s.sig[:]) {
+				if s.version != sigV1a {
+					continue
+				}
+				tried++
+				if ed25519.Verify(v.keys[i].key, msg, s.sig[:]) {
 					return v.keys[i].name, true
 				}
 			}
@@ -294,3 +309,24 @@ func (sigs *webhookSigs) match(ver sigVersion, mac []byte) bool {
 	}
 	return false
 }
+
+// String describes the validator by the names of its secrets and keys, never
+// their values (the HMAC states it keeps are as good as the secrets).
+func (v *stdWebhook) String() string {
+	names := func(n int, name func(int) string) string {
+		s := make([]string, n)
+		for i := range s {
+			s[i] = name(i)
+		}
+		return strings.Join(s, " ")
+	}
+	return fmt.Sprintf("inbound.StandardWebhook{Secrets: [%s], PublicKeys: [%s], Tolerance: %ds, MaxBody: %d}",
+		names(len(v.secrets), func(i int) string { return v.secrets[i].name }),
+		names(len(v.keys), func(i int) string { return v.keys[i].name }), v.tolerance, v.maxBody)
+}
+
+// Format prints String in every verb.
+func (v *stdWebhook) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, v.String()) }
+
+// LogValue logs String.
+func (v *stdWebhook) LogValue() slog.Value { return slog.StringValue(v.String()) }

@@ -21,7 +21,8 @@ func (*replayBody) Close() error { return nil }
 // caller's, so that it can share an allocation).
 //
 // A declared Content-Length over limit is refused before anything is read;
-// a body of declared length is read into a buffer of that length (net/http
+// a body of declared length is read into a buffer of that length, allocated
+// at once up to 32 KiB and grown as bytes arrive beyond (net/http
 // never delivers more than the declared length, and of a request built by
 // hand that declares less than its body holds, only the declared bytes are
 // verified and seen by the handler); a body shorter than declared is 400. A
@@ -36,12 +37,21 @@ func readBody(r *http.Request, limit int64, rb *replayBody) ([]byte, *Error) {
 	}
 	var buf []byte
 	var err error
-	if r.ContentLength >= 0 {
+	switch {
+	case r.ContentLength >= 0 && r.ContentLength <= eagerBody:
 		buf = make([]byte, r.ContentLength)
 		if _, err = io.ReadFull(r.Body, buf); err == io.ErrUnexpectedEOF || (err == io.EOF && len(buf) > 0) {
 			return nil, webhookRequestError("the request body is shorter than its Content-Length")
 		}
-	} else {
+	case r.ContentLength > eagerBody:
+		// A larger declared length is a claim, not bytes: the buffer grows
+		// as they arrive, so a client that declares a megabyte and sends
+		// nothing holds no megabyte of this server's memory.
+		buf, err = readUndeclared(io.LimitReader(r.Body, r.ContentLength), r.ContentLength)
+		if err == nil && int64(len(buf)) < r.ContentLength {
+			return nil, webhookRequestError("the request body is shorter than its Content-Length")
+		}
+	default:
 		buf, err = readUndeclared(r.Body, limit)
 	}
 	if err != nil {
@@ -58,6 +68,11 @@ func readBody(r *http.Request, limit int64, rb *replayBody) ([]byte, *Error) {
 }
 
 var errBodyTooLarge = errors.New("inbound: body over the limit")
+
+// eagerBody is the largest declared body length read into a buffer
+// allocated at once; a longer one is read into a buffer that grows with the
+// bytes that arrive.
+const eagerBody = 32 << 10
 
 // readUndeclared reads a body of unknown length, at most limit bytes, and
 // fails with errBodyTooLarge as soon as one byte more has arrived.

@@ -26,7 +26,7 @@ type AsaasOptions struct {
 	// (Minha Conta > Integrações, or the webhook API's authToken). Several
 	// are valid at once, for a rotation; Principal.KeyID is the name of the
 	// one that matched. Required.
-	Tokens map[string]string
+	Tokens inbound.Secrets
 	// CheckSourceIP also requires the request to come from one of Asaas's
 	// documented addresses (AsaasIPs): 403 ip_not_allowed otherwise.
 	CheckSourceIP bool

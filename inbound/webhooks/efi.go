@@ -24,7 +24,7 @@ type EfiOptions struct {
 	// https://example.com/webhook?hmac=<value>&ignorar= (Efí appends /pix
 	// to the registered URL; the empty "ignorar" parameter takes it). Use
 	// at least 16 random bytes.
-	HMAC map[string]string
+	HMAC inbound.Secrets
 	// SourceIPs are the addresses Efí calls from. In HMAC mode nil means
 	// EfiIPs; in mTLS mode nil means no address check.
 	SourceIPs []netip.Prefix

@@ -22,10 +22,10 @@ const minSoPaguePassword = 16
 type SoPagueOptions struct {
 	// AccessKeys maps a name to a value of the Access-Key header, as
 	// SoPague's support issues it. Several are valid at once.
-	AccessKeys map[string]string
+	AccessKeys inbound.Secrets
 	// Basic maps a user name to its password, as registered with SoPague
 	// (POST /v1/security/webhook-auth). Passwords of at least 16 bytes.
-	Basic map[string]string
+	Basic inbound.Secrets
 }
 
 // SoPague returns a Validator for SoPague's webhook calls: an Access-Key
